@@ -1,0 +1,145 @@
+// Command jitrun JIT-links a program from objects, archives, shared libraries and C/C++
+// sources into its own process and runs its main, with a static linker's command line and
+// a native program's semantics.
+//
+//	jitrun [options] INPUTS... [-- PROGRAM-ARGS...]
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/jitrun/jitrun/jitlink"
+	"github.com/jitrun/jitrun/orcrt"
+)
+
+const usage = `usage: jitrun [options] INPUTS... [-- PROGRAM-ARGS...]
+
+Links INPUTS in memory like 'gcc INPUTS -o prog' would, then runs main like './prog ARGS'.
+The exit status is the program's; jitrun's own failures exit with 127.
+
+Inputs (in link order):
+  FILE.o            relocatable ELF object
+  FILE.a            static archive (members linked when they define a needed symbol;
+                    archives are searched repeatedly, so their order does not matter)
+  FILE.so[.N]       shared library (loaded with the dynamic loader)
+  SCRIPT            GNU ld implicit linker script (GROUP, INPUT, AS_NEEDED)
+  FILE.c, .cc, .cpp, .cxx
+                    source compiled with $CC/$CXX (default flags -g -O2) into a cache
+  -lNAME, -l NAME   libNAME.so or libNAME.a from the search path
+  -LDIR, -L DIR     add DIR to the library search path
+
+Options:
+  --argv0=NAME      argv[0] of the program (default: base name of the first input)
+  --noexec          link only, do not run
+  --map             print where every section and symbol went (to stdout)
+  --nostdlib        do not add the default libraries (libc, libgcc, libgcc_s)
+  -h, --help        this help
+`
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func fail(err error) int {
+	var me jitlink.MultiError
+	if errors.As(err, &me) {
+		for _, e := range me {
+			fmt.Fprintf(os.Stderr, "jitrun: %v\n", e)
+		}
+	} else {
+		fmt.Fprintf(os.Stderr, "jitrun: %v\n", err)
+	}
+	return 127
+}
+
+func run(args []string) int {
+	s := orcrt.NewSession(orcrt.Options{})
+	d := s.MainDylib()
+	var (
+		argv0           string
+		noexec, showMap bool
+		nostdlib        bool
+		progArgs        []string
+		inputs          int
+		steps           []func() error
+	)
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			progArgs = args[i+1:]
+			i = len(args)
+		case a == "-h" || a == "--help":
+			fmt.Print(usage)
+			return 0
+		case a == "--noexec":
+			noexec = true
+		case a == "--map":
+			showMap = true
+		case a == "--nostdlib":
+			nostdlib = true
+		case strings.HasPrefix(a, "--argv0="):
+			argv0 = strings.TrimPrefix(a, "--argv0=")
+		case a == "-L" || a == "-l":
+			if i+1 >= len(args) {
+				return fail(fmt.Errorf("option %s needs an argument", a))
+			}
+			i++
+			if a == "-L" {
+				s.AddLibDir(args[i])
+			} else {
+				name := args[i]
+				inputs++
+				steps = append(steps, func() error { return d.AddLibrary(name) })
+			}
+		case strings.HasPrefix(a, "-L"):
+			s.AddLibDir(a[2:])
+		case strings.HasPrefix(a, "-l"):
+			name := a[2:]
+			inputs++
+			steps = append(steps, func() error { return d.AddLibrary(name) })
+		case strings.HasPrefix(a, "-") && a != "-":
+			return fail(fmt.Errorf("unknown option %s (see jitrun --help)", a))
+		default:
+			path := a
+			inputs++
+			steps = append(steps, func() error { return d.AddFile(path) })
+		}
+	}
+	if inputs == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 127
+	}
+	// -L applies to every -l on the line, wherever it appears (as with ld).
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return fail(err)
+		}
+	}
+	if !nostdlib {
+		if err := d.AddDefaultLibraries(); err != nil {
+			return fail(err)
+		}
+	}
+	if err := d.Link(); err != nil {
+		return fail(err)
+	}
+	if showMap {
+		if err := d.WriteMap(os.Stdout); err != nil {
+			return fail(err)
+		}
+	}
+	if noexec {
+		return 0
+	}
+	if argv0 == "" {
+		argv0 = d.FirstInput()
+	}
+	if err := s.RunMain(d, append([]string{argv0}, progArgs...)); err != nil {
+		return fail(err)
+	}
+	return 127
+}

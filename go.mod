@@ -1,0 +1,3 @@
+module github.com/jitrun/jitrun
+
+go 1.26

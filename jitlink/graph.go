@@ -1,0 +1,227 @@
+// Package jitlink is jitrun's format-neutral linker core: the link graph that object readers
+// produce (sections, symbols and fixup edges), symbol classification, and the layout of a
+// link batch into memory grouped by permission.
+//
+// Object readers (platform/<os>) turn bytes into Graphs; an Arch (jitlink/x86_64, ...) knows
+// what each edge kind needs (GOT entries, stubs, copies) and how to apply it; orcrt drives
+// resolution, layout, fixups and finalisation.
+package jitlink
+
+import "fmt"
+
+// SectionKind says what role a section plays in a link.
+type SectionKind uint8
+
+// Section kinds.
+const (
+	KindNonAlloc     SectionKind = iota // not loaded: debug info, comments, notes
+	KindCode                            // read-execute
+	KindROData                          // read-only after relocation
+	KindData                            // read-write
+	KindZeroFill                        // read-write, zero-initialised (.bss)
+	KindTLSData                         // thread-local initialised (.tdata)
+	KindTLSZeroFill                     // thread-local zeroed (.tbss)
+	KindInitArray                       // .init_array[.N]
+	KindFiniArray                       // .fini_array[.N]
+	KindPreinitArray                    // .preinit_array
+	KindCtors                           // .ctors[.N]: placed in init order, words reversed
+	KindDtors                           // .dtors[.N]: placed in fini order, words reversed
+	KindEHFrame                         // .eh_frame: registered with the unwinder
+	KindInitCode                        // .init code fragments (crti/crtn style)
+	KindFiniCode                        // .fini code fragments
+)
+
+var kindNames = [...]string{"non-alloc", "code", "rodata", "data", "zerofill", "tdata", "tbss",
+	"init_array", "fini_array", "preinit_array", "ctors", "dtors", "eh_frame", "init", "fini"}
+
+func (k SectionKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Perm is a memory permission group.
+type Perm uint8
+
+// Permission groups, in layout order.
+const (
+	PermNone   Perm = iota // not loaded
+	PermRX                 // code
+	PermR                  // read-only data (made read-only after relocation)
+	PermRelro              // GOT, stub slots, init/fini arrays: read-only once resolved
+	PermRW                 // writable data
+	PermRWZero             // writable zero-fill
+)
+
+// Perm returns the permission group a section of this kind is loaded into.
+func (k SectionKind) Perm() Perm {
+	switch k {
+	case KindCode, KindInitCode, KindFiniCode:
+		return PermRX
+	case KindROData, KindEHFrame:
+		return PermR
+	case KindInitArray, KindFiniArray, KindPreinitArray, KindCtors, KindDtors:
+		return PermRelro
+	case KindData:
+		return PermRW
+	case KindZeroFill:
+		return PermRWZero
+	}
+	return PermNone
+}
+
+// Edge is one fixup: at Offset in its section, write a value of the arch-specific Kind
+// computed from the Target symbol and Addend.
+type Edge struct {
+	Offset uint64
+	Addend int64
+	Target uint32 // index into the graph's Symbols
+	Kind   uint16 // arch-specific kind
+	Type   uint16 // the object format's relocation type, for messages
+}
+
+// Section is one input section of a graph.
+type Section struct {
+	Name     string
+	Graph    *Graph
+	Index    int // index in the object file
+	Kind     SectionKind
+	Align    uint64
+	Size     uint64
+	Data     []byte // contents (nil for zero-fill); a view of the input, never written
+	Edges    []Edge
+	Priority int  // init/fini priority (65535 when none)
+	Discard  bool // member of a COMDAT group another graph provides
+	Merge    bool // SHF_MERGE: duplicate constants may be shared
+	Strings  bool // SHF_STRINGS
+	Group    int  // index+1 of the COMDAT group in Graph.Groups, 0 for none
+
+	Addr uint64 // load address, set by layout
+}
+
+// Binding is a symbol's binding.
+type Binding uint8
+
+// Bindings.
+const (
+	Local Binding = iota
+	Global
+	Weak
+)
+
+// Visibility is a symbol's visibility.
+type Visibility uint8
+
+// Visibilities, as in ELF.
+const (
+	Default Visibility = iota
+	Internal
+	Hidden
+	Protected
+)
+
+// SymType classifies what a symbol names.
+type SymType uint8
+
+// Symbol types.
+const (
+	NoType SymType = iota
+	Object
+	Func
+	SectionSym
+	FileSym
+	TLS
+	IFunc
+)
+
+// Def says where a symbol is defined.
+type Def uint8
+
+// Definition states.
+const (
+	Undefined Def = iota
+	Defined       // in a section of a graph
+	Absolute      // fixed value
+	Common        // tentative definition: Value is the alignment
+	External      // in a precompiled shared library or the host process: Addr is its address
+	Synthetic     // defined by the linker (GOT base, __dso_handle, __start_X): Addr set by layout
+)
+
+// Symbol is a symbol of a graph, or an external or synthetic definition.
+type Symbol struct {
+	Name       string
+	Version    string // symbol version of a versioned reference ("GLIBC_2.2.5"), if any
+	Graph      *Graph
+	Section    *Section
+	Value      uint64 // offset in Section, absolute value, or alignment of a common symbol
+	Size       uint64
+	Binding    Binding
+	Visibility Visibility
+	Type       SymType
+	Def        Def
+	// Res is the definition this symbol binds to after resolution (itself for definitions
+	// that won). Fixups always go through Res.
+	Res *Symbol
+
+	// Addr is the canonical address every reference uses, set by layout: the definition's
+	// place, or for a function reached through a stub the stub, or for copied data the copy.
+	Addr uint64
+	// Target is where the symbol really is: for External symbols the address in the shared
+	// library; for IFUNCs the implementation the resolver selected. Stubs jump there.
+	Target uint64
+
+	// Link-time needs, set by the arch scan over edges that reference this definition.
+	NeedsGOT  bool
+	NeedsStub bool // a stub in the JIT'd code jumps to it (external or IFUNC)
+	NeedsCopy bool // external data referenced with a 32-bit fixup: a copy in JIT'd memory
+	GOTIndex  int32
+	StubIndex int32
+	Lib       string // for External: the library that defines it
+}
+
+// IsDefinedHere reports whether the symbol lives in JIT'd memory of this link.
+func (s *Symbol) IsDefinedHere() bool {
+	return s.Def == Defined || s.Def == Common || s.Def == Synthetic
+}
+
+// Graph is the format-neutral contents of one relocatable object.
+type Graph struct {
+	Name     string // display name: "main.o" or "libfoo.a(bar.o)"
+	Sections []*Section
+	Symbols  []*Symbol // edge targets index this slice; nil entries are unused slots
+	Groups   []Group
+	// FirstGlobal is the index of the first non-local symbol in Symbols.
+	FirstGlobal int
+}
+
+// Group is a COMDAT group: sections kept or discarded together, decided by Signature.
+type Group struct {
+	Signature string
+	Sections  []int // section indices
+	Kept      bool
+}
+
+// SectionAt returns the section with object index i, or nil.
+func (g *Graph) SectionAt(i int) *Section {
+	if i >= 0 && i < len(g.Sections) {
+		return g.Sections[i]
+	}
+	return nil
+}
+
+// FuncContaining names the function symbol that covers offset off of sec, for messages like
+// ld's "in function `main'". It returns "" when none does.
+func (g *Graph) FuncContaining(sec *Section, off uint64) string {
+	best := ""
+	var bestVal uint64
+	for _, s := range g.Symbols {
+		if s == nil || s.Section != sec || s.Type != Func {
+			continue
+		}
+		if s.Value <= off && (off < s.Value+s.Size || s.Size == 0) && (best == "" || s.Value >= bestVal) {
+			best, bestVal = s.Name, s.Value
+		}
+	}
+	return best
+}

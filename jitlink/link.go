@@ -1,0 +1,645 @@
+package jitlink
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// Arch is one instruction set's fixup knowledge.
+type Arch interface {
+	// Scan records what edge e (whose resolved target is t) needs from the link: a GOT
+	// entry, a stub, a copy, the GOT base. It may relax e in place.
+	Scan(l *Link, sec *Section, e *Edge, t *Symbol) error
+	// Apply writes the fixup into mem, the section's loaded bytes.
+	Apply(l *Link, sec *Section, mem []byte, e *Edge, t *Symbol) error
+	// StubSize is the size of one stub.
+	StubSize() uint64
+	// WriteStub writes a stub at stubAddr that jumps through the pointer at slotAddr.
+	WriteStub(mem []byte, stubAddr, slotAddr uint64)
+	// InitCodePrologue and InitCodeEpilogue wrap concatenated .init/.fini fragments into a
+	// callable function.
+	InitCodePrologue() []byte
+	InitCodeEpilogue() []byte
+	// KindName names an edge kind.
+	KindName(kind uint16) string
+}
+
+// Memory gives a link its address space: Alloc maps size bytes read-write at an address every
+// fixup kind can reach and returns the address and a writable view.
+type Memory interface {
+	Alloc(size uint64) (addr uint64, mem []byte, err error)
+	Protect(addr, size uint64, p Perm) error
+}
+
+// Segment is one permission group of a link's memory.
+type Segment struct {
+	Perm       Perm
+	Addr, Size uint64
+}
+
+// Link is one link batch: a set of graphs laid out, fixed up and finalised together.
+type Link struct {
+	Name   string
+	Arch   Arch
+	Graphs []*Graph
+	// RelocName names an edge's original relocation type for messages.
+	RelocName func(uint16) string
+
+	GOT, Stubs, Copies, Commons []*Symbol
+	NeedGOTBase                 bool
+
+	GOTBase, StubBase, SlotBase uint64
+	Segments                    []Segment
+	EHFrame                     uint64 // address of the registered .eh_frame (0 if none)
+	InitCode, FiniCode          uint64 // wrapped .init/.fini fragments (0 if none)
+	DSOHandle                   *Symbol
+
+	// Zero is the absolute-zero definition unresolved weak references bind to.
+	Zero *Symbol
+
+	preinit, inits, finis []*Section
+	base                  uint64
+	mem                   []byte
+	initFrags, finiFrags  []*Section
+	initCodeSize          uint64
+	startStop             map[string][2]uint64 // section name -> [start, end)
+}
+
+// NewLink starts a link batch.
+func NewLink(name string, arch Arch, graphs []*Graph) *Link {
+	l := &Link{Name: name, Arch: arch, Graphs: graphs}
+	l.Zero = &Symbol{Name: "*ABS*0", Def: Absolute, Binding: Global}
+	l.Zero.Res = l.Zero
+	l.DSOHandle = &Symbol{Name: "__dso_handle", Def: Synthetic, Binding: Global, Visibility: Hidden, Type: Object, Size: 8}
+	l.DSOHandle.Res = l.DSOHandle
+	return l
+}
+
+// LinkError is a fixup-time error naming the object, section, offset, relocation and symbol.
+type LinkError struct {
+	Graph   string
+	Section string
+	Offset  uint64
+	Reloc   string
+	Symbol  string
+	Msg     string
+}
+
+func (e *LinkError) Error() string {
+	return fmt.Sprintf("%s: section %s offset %#x: %s against `%s': %s", e.Graph, e.Section, e.Offset, e.Reloc, e.Symbol, e.Msg)
+}
+
+// EdgeError builds a LinkError for edge e of sec.
+func (l *Link) EdgeError(sec *Section, e *Edge, msg string) error {
+	name := ""
+	if int(e.Target) < len(sec.Graph.Symbols) && sec.Graph.Symbols[e.Target] != nil {
+		name = sec.Graph.Symbols[e.Target].Name
+	}
+	rn := l.Arch.KindName(e.Kind)
+	if l.RelocName != nil {
+		rn = l.RelocName(e.Type)
+	}
+	return &LinkError{Graph: sec.Graph.Name, Section: sec.Name, Offset: e.Offset, Reloc: rn, Symbol: name, Msg: msg}
+}
+
+// live reports whether a section is loaded.
+func live(s *Section) bool { return s != nil && !s.Discard && s.Kind.Perm() != PermNone }
+
+// target returns the resolved definition an edge refers to.
+func (g *Graph) target(e *Edge, zero *Symbol) *Symbol {
+	s := g.Symbols[e.Target]
+	if s.Res == nil {
+		return zero
+	}
+	return s.Res
+}
+
+// Scan runs the arch scan over every edge of every loaded section and numbers the GOT
+// entries, stubs, copies and commons the link needs.
+func (l *Link) Scan() error {
+	var errs []error
+	for _, g := range l.Graphs {
+		for _, sec := range g.Sections {
+			if !live(sec) {
+				continue
+			}
+			for i := range sec.Edges {
+				e := &sec.Edges[i]
+				if err := l.Arch.Scan(l, sec, e, g.target(e, l.Zero)); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return joinErrors(errs)
+	}
+	seen := map[*Symbol]bool{}
+	for _, g := range l.Graphs {
+		for _, sec := range g.Sections {
+			if !live(sec) {
+				continue
+			}
+			for i := range sec.Edges {
+				t := g.target(&sec.Edges[i], l.Zero)
+				if seen[t] {
+					continue
+				}
+				seen[t] = true
+				l.number(t)
+			}
+		}
+	}
+	return nil
+}
+
+func (l *Link) number(t *Symbol) {
+	t.GOTIndex, t.StubIndex = -1, -1
+	if t.NeedsGOT {
+		t.GOTIndex = int32(len(l.GOT))
+		l.GOT = append(l.GOT, t)
+	}
+	if t.NeedsStub {
+		t.StubIndex = int32(len(l.Stubs))
+		l.Stubs = append(l.Stubs, t)
+	}
+	if t.NeedsCopy {
+		l.Copies = append(l.Copies, t)
+	}
+}
+
+// AddCommon records a winning tentative definition to be allocated in zero-fill memory.
+func (l *Link) AddCommon(s *Symbol) { l.Commons = append(l.Commons, s) }
+
+type placed struct {
+	sec  *Section
+	off  uint64
+	size uint64
+}
+
+func alignUp(v, a uint64) uint64 {
+	if a <= 1 {
+		return v
+	}
+	return (v + a - 1) &^ (a - 1)
+}
+
+const pageSize = 4096
+
+// isCIdent reports whether a section name can be reached through __start_/__stop_ symbols.
+func isCIdent(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// initOrder sorts init/fini input sections the way GNU ld's default script places them:
+// SORT_BY_INIT_PRIORITY over the suffixed sections, then the unsuffixed ones in input order.
+func initOrder(secs []*Section) {
+	suffixed := func(s *Section) bool {
+		return s.Name != ".init_array" && s.Name != ".fini_array" && s.Name != ".ctors" && s.Name != ".dtors" && s.Name != ".preinit_array"
+	}
+	sort.SliceStable(secs, func(i, j int) bool {
+		a, b := suffixed(secs[i]), suffixed(secs[j])
+		if a != b {
+			return a
+		}
+		if a {
+			return secs[i].Priority < secs[j].Priority
+		}
+		return false
+	})
+}
+
+// Layout places every loaded section and linker-made table, grouped by permission, in one
+// allocation from mem, and assigns every symbol its address.
+func (l *Link) Layout(mem Memory) error {
+	var groups [PermRWZero + 1][]*Section
+	var cident [PermRWZero + 1][]*Section
+	var eh []*Section
+	for _, g := range l.Graphs {
+		for _, sec := range g.Sections {
+			if !live(sec) {
+				continue
+			}
+			switch sec.Kind {
+			case KindTLSData, KindTLSZeroFill:
+				return fmt.Errorf("%s: section %s: thread-local storage is not supported yet", g.Name, sec.Name)
+			case KindEHFrame:
+				eh = append(eh, sec)
+				continue
+			case KindInitArray, KindCtors:
+				l.inits = append(l.inits, sec)
+				continue
+			case KindFiniArray, KindDtors:
+				l.finis = append(l.finis, sec)
+				continue
+			case KindPreinitArray:
+				l.preinit = append(l.preinit, sec)
+				continue
+			case KindInitCode:
+				l.initFrags = append(l.initFrags, sec)
+				continue
+			case KindFiniCode:
+				l.finiFrags = append(l.finiFrags, sec)
+				continue
+			}
+			p := sec.Kind.Perm()
+			if isCIdent(sec.Name) {
+				cident[p] = append(cident[p], sec)
+			} else {
+				groups[p] = append(groups[p], sec)
+			}
+		}
+	}
+	initOrder(l.inits)
+	initOrder(l.finis)
+	for p := range cident {
+		sort.SliceStable(cident[p], func(i, j int) bool { return cident[p][i].Name < cident[p][j].Name })
+	}
+
+	// Offsets are first computed from 0; the segments follow each other page-aligned.
+	var off uint64
+	var places []placed
+	put := func(s *Section) {
+		off = alignUp(off, s.Align)
+		places = append(places, placed{s, off, s.Size})
+		s.Addr = off // relative for now
+		off += s.Size
+	}
+	type blob struct{ off, size uint64 }
+	var segStart [PermRWZero + 1]uint64
+	var stubs, slots, got, ehTerm, initCode, finiCode, dso blob
+	var copyOffs, commonOffs []uint64
+	for p := PermRX; p <= PermRWZero; p++ {
+		off = alignUp(off, pageSize)
+		segStart[p] = off
+		for _, s := range groups[p] {
+			put(s)
+		}
+		for _, s := range cident[p] {
+			put(s)
+		}
+		switch p {
+		case PermRX:
+			off = alignUp(off, 16)
+			stubs = blob{off, uint64(len(l.Stubs)) * l.Arch.StubSize()}
+			off += stubs.size
+			if len(l.initFrags) > 0 {
+				initCode, off = l.placeFrags(l.initFrags, off, put)
+			}
+			if len(l.finiFrags) > 0 {
+				finiCode, off = l.placeFrags(l.finiFrags, off, put)
+			}
+		case PermR:
+			for _, s := range eh {
+				put(s)
+			}
+			if len(eh) > 0 {
+				off = alignUp(off, 4)
+				ehTerm = blob{off, 4}
+				off += 4
+			}
+		case PermRelro:
+			off = alignUp(off, 8)
+			got = blob{off, uint64(len(l.GOT)) * 8}
+			off += got.size
+			slots = blob{off, uint64(len(l.Stubs)) * 8}
+			off += slots.size
+			dso = blob{off, 8}
+			off += 8
+			for _, list := range [][]*Section{l.preinit, l.inits, l.finis} {
+				for _, s := range list {
+					put(s)
+				}
+			}
+		case PermRW:
+			for _, c := range l.Copies {
+				off = alignUp(off, copyAlign(c.Size))
+				copyOffs = append(copyOffs, off)
+				off += c.Size
+			}
+		case PermRWZero:
+			for _, c := range l.Commons {
+				off = alignUp(off, c.Value)
+				commonOffs = append(commonOffs, off)
+				off += c.Size
+			}
+		}
+	}
+	total := alignUp(off, pageSize)
+	if total == 0 {
+		total = pageSize
+	}
+	base, m, err := mem.Alloc(total)
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.Name, err)
+	}
+	l.base, l.mem = base, m
+	for _, pl := range places {
+		pl.sec.Addr = base + pl.off
+		if pl.sec.Data != nil && pl.sec.Kind != KindZeroFill {
+			copy(m[pl.off:pl.off+pl.size], pl.sec.Data)
+		}
+	}
+	for p := PermRX; p <= PermRWZero; p++ {
+		end := total
+		if p < PermRWZero {
+			end = segStart[p+1]
+		}
+		l.Segments = append(l.Segments, Segment{Perm: p, Addr: base + segStart[p], Size: end - segStart[p]})
+	}
+	l.StubBase, l.SlotBase, l.GOTBase = base+stubs.off, base+slots.off, base+got.off
+	if ehTerm.size > 0 {
+		l.EHFrame = eh[0].Addr
+	}
+	if initCode.size > 0 {
+		l.InitCode = base + initCode.off
+	}
+	if finiCode.size > 0 {
+		l.FiniCode = base + finiCode.off
+	}
+	l.DSOHandle.Addr = base + dso.off
+	for i, c := range l.Copies {
+		c.Addr = base + copyOffs[i]
+	}
+	for i, c := range l.Commons {
+		c.Addr = base + commonOffs[i]
+	}
+	// __start_SEC / __stop_SEC bounds.
+	l.startStop = map[string][2]uint64{}
+	for p := range cident {
+		for _, s := range cident[p] {
+			r, ok := l.startStop[s.Name]
+			if !ok {
+				r[0] = s.Addr
+			}
+			r[1] = s.Addr + s.Size
+			l.startStop[s.Name] = r
+		}
+	}
+	l.assignAddrs()
+	return nil
+}
+
+// placeFrags lays .init/.fini fragments out as one function: prologue, fragments, epilogue.
+func (l *Link) placeFrags(frags []*Section, off uint64, put func(*Section)) (struct{ off, size uint64 }, uint64) {
+	start := alignUp(off, 16)
+	pro, epi := l.Arch.InitCodePrologue(), l.Arch.InitCodeEpilogue()
+	proSec := &Section{Name: ".init.prologue", Kind: KindCode, Align: 16, Size: uint64(len(pro)), Data: pro, Graph: &Graph{Name: "<jitrun>"}}
+	epiSec := &Section{Name: ".init.epilogue", Kind: KindCode, Align: 1, Size: uint64(len(epi)), Data: epi, Graph: proSec.Graph}
+	put(proSec)
+	for _, f := range frags {
+		f.Align = 1 // fragments run into each other
+		put(f)
+	}
+	put(epiSec)
+	end := epiSec.Addr + epiSec.Size
+	return struct{ off, size uint64 }{start, end - start}, end
+}
+
+func copyAlign(size uint64) uint64 {
+	switch {
+	case size >= 16:
+		return 16
+	case size >= 8:
+		return 8
+	case size >= 4:
+		return 4
+	}
+	return 1
+}
+
+// StartStop returns the bounds of the sections named name, for __start_name/__stop_name.
+func (l *Link) StartStop(name string) (start, stop uint64, ok bool) {
+	r, ok := l.startStop[name]
+	return r[0], r[1], ok
+}
+
+// assignAddrs gives every definition its canonical address.
+func (l *Link) assignAddrs() {
+	parallel(len(l.Graphs), func(i int) {
+		for _, s := range l.Graphs[i].Symbols {
+			if s == nil || s.Def != Defined {
+				continue
+			}
+			if s.Section.Discard {
+				s.Addr = 0
+				continue
+			}
+			s.Addr = s.Section.Addr + s.Value
+		}
+	})
+	for _, t := range l.Stubs {
+		if t.Def == Defined {
+			t.Target = t.Addr // an IFUNC's resolver, until it has run
+		}
+		t.Addr = l.StubBase + uint64(t.StubIndex)*l.Arch.StubSize()
+	}
+}
+
+// Mem returns a writable view of [addr, addr+size) of this link's memory.
+func (l *Link) Mem(addr, size uint64) []byte {
+	o := addr - l.base
+	return l.mem[o : o+size]
+}
+
+// ApplyFixups applies every edge of every loaded section, in parallel over graphs, and
+// fills the GOT, stub slots and stubs. Copies are filled from their library originals.
+func (l *Link) ApplyFixups() error {
+	errs := make([][]error, len(l.Graphs))
+	parallel(len(l.Graphs), func(i int) {
+		g := l.Graphs[i]
+		for _, sec := range g.Sections {
+			if !live(sec) || len(sec.Edges) == 0 {
+				continue
+			}
+			m := l.Mem(sec.Addr, sec.Size)
+			for k := range sec.Edges {
+				e := &sec.Edges[k]
+				if err := l.Arch.Apply(l, sec, m, e, g.target(e, l.Zero)); err != nil {
+					errs[i] = append(errs[i], err)
+				}
+			}
+		}
+	})
+	var all []error
+	for _, e := range errs {
+		all = append(all, e...)
+	}
+	if len(all) > 0 {
+		return joinErrors(all)
+	}
+	for i, s := range l.GOT {
+		le64(l.Mem(l.GOTBase+uint64(i)*8, 8), s.Addr)
+	}
+	ss := l.Arch.StubSize()
+	for i, s := range l.Stubs {
+		slot := l.SlotBase + uint64(i)*8
+		le64(l.Mem(slot, 8), s.Target)
+		stub := l.StubBase + uint64(i)*ss
+		l.Arch.WriteStub(l.Mem(stub, ss), stub, slot)
+	}
+	return nil
+}
+
+// SetStubTarget points stub slot of s at addr (used once an IFUNC resolver has run).
+func (l *Link) SetStubTarget(s *Symbol, addr uint64) {
+	s.Target = addr
+	le64(l.Mem(l.SlotBase+uint64(s.StubIndex)*8, 8), addr)
+}
+
+func le64(b []byte, v uint64) {
+	_ = b[7]
+	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+	b[4], b[5], b[6], b[7] = byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56)
+}
+
+func rd64(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// Protect applies each segment's final permission except the relro segment, which stays
+// writable until FinishRelro (IFUNC resolvers may still fill stub slots).
+func (l *Link) Protect(mem Memory) error {
+	for _, s := range l.Segments {
+		if s.Size == 0 || s.Perm == PermRelro || s.Perm == PermRW || s.Perm == PermRWZero {
+			continue
+		}
+		if err := mem.Protect(s.Addr, s.Size, s.Perm); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FinishRelro makes the GOT, stub slots and init/fini arrays read-only.
+func (l *Link) FinishRelro(mem Memory) error {
+	for _, s := range l.Segments {
+		if s.Perm == PermRelro && s.Size > 0 {
+			return mem.Protect(s.Addr, s.Size, PermR)
+		}
+	}
+	return nil
+}
+
+// readWords reads a pointer array section's words, reversed for .ctors/.dtors, skipping the
+// 0 and -1 sentinels.
+func (l *Link) readWords(s *Section) []uint64 {
+	n := s.Size / 8
+	m := l.Mem(s.Addr, n*8)
+	var out []uint64
+	for i := uint64(0); i < n; i++ {
+		k := i
+		if s.Kind == KindCtors || s.Kind == KindDtors {
+			k = n - 1 - i
+		}
+		v := rd64(m[k*8:])
+		if v != 0 && v != ^uint64(0) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Initializers returns the functions to run before main, in run order: .preinit_array,
+// the .init fragments, then .init_array and .ctors by priority.
+func (l *Link) Initializers() []uint64 {
+	var out []uint64
+	for _, s := range l.preinit {
+		out = append(out, l.readWords(s)...)
+	}
+	if l.InitCode != 0 {
+		out = append(out, l.InitCode)
+	}
+	for _, s := range l.inits {
+		out = append(out, l.readWords(s)...)
+	}
+	return out
+}
+
+// Finalizers returns the functions to run at exit, in run order: .fini_array and .dtors
+// from last to first, then the .fini fragments.
+func (l *Link) Finalizers() []uint64 {
+	var arr []uint64
+	for _, s := range l.finis {
+		arr = append(arr, l.readWords(s)...)
+	}
+	out := make([]uint64, 0, len(arr)+1)
+	for i := len(arr) - 1; i >= 0; i-- {
+		out = append(out, arr[i])
+	}
+	if l.FiniCode != 0 {
+		out = append(out, l.FiniCode)
+	}
+	return out
+}
+
+// parallel runs f(0..n-1) on all cores.
+func parallel(n int, f func(int)) {
+	w := runtime.GOMAXPROCS(0)
+	if w > n {
+		w = n
+	}
+	if w <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for k := 0; k < w; k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Parallel runs f(0..n-1) on all cores.
+func Parallel(n int, f func(int)) { parallel(n, f) }
+
+// MultiError is several link errors reported together, as ld reports them.
+type MultiError []error
+
+func (m MultiError) Error() string {
+	s := ""
+	for i, e := range m {
+		if i > 0 {
+			s += "\n"
+		}
+		s += e.Error()
+	}
+	return s
+}
+
+func joinErrors(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return MultiError(errs)
+}

@@ -1,0 +1,220 @@
+package x86_64
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/jitrun/jitrun/jitlink"
+)
+
+// Arch is the x86-64 fixup implementation.
+type Arch struct{}
+
+var le = binary.LittleEndian
+
+// reach is the bound below which an address can be reached by every 32-bit fixup from JIT'd
+// memory, which the loader places in the low 2 GiB.
+const reach = 1 << 31
+
+// far reports whether a definition is outside the reach of 32-bit fixups.
+func far(t *jitlink.Symbol) bool { return t.Def == jitlink.External && t.Target >= reach }
+
+// funcLike reports whether an external symbol is code (reached through a stub) rather than
+// data (reached through a copy).
+func funcLike(t *jitlink.Symbol) bool {
+	return t.Type == jitlink.Func || t.Type == jitlink.IFunc || t.Type == jitlink.NoType
+}
+
+// definedHere reports whether a target's address is JIT'd memory of this link (so a GOT
+// load of it can become a direct reference).
+func definedHere(t *jitlink.Symbol) bool {
+	return (t.Def == jitlink.Defined || t.Def == jitlink.Common || t.Def == jitlink.Synthetic) && t.Type != jitlink.IFunc
+}
+
+// Scan records what an edge needs.
+func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) error {
+	if t.Def == jitlink.Defined && t.Type == jitlink.IFunc {
+		// An IFUNC's canonical address is a stub that jumps to the selected implementation.
+		t.NeedsStub = true
+	}
+	switch e.Kind {
+	case GOTDelta32Relax, GOTDelta32RelaxREX:
+		if definedHere(t) && e.Addend == -4 && e.Offset >= 2 {
+			if k := relaxKind(sec.Data, e); k != None {
+				e.Kind = k
+				return nil
+			}
+		}
+		t.NeedsGOT = true
+	case GOTDelta32, GOTDelta64:
+		t.NeedsGOT = true
+	case GOTEntryOffset64, GOTEntryOffset32:
+		t.NeedsGOT = true
+		l.NeedGOTBase = true
+	case GOTBaseDelta32, GOTBaseDelta64, GOTOffset64:
+		l.NeedGOTBase = true
+	case PLTOffset64:
+		l.NeedGOTBase = true
+		if far(t) {
+			t.NeedsStub = true
+		}
+	case Branch32:
+		if far(t) {
+			t.NeedsStub = true
+		}
+	case Delta32, Pointer32, Pointer32S, Delta16, Pointer16, Delta8, Pointer8:
+		if far(t) {
+			if funcLike(t) {
+				t.NeedsStub = true
+			} else {
+				t.NeedsCopy = true
+			}
+		}
+	case Pointer64, Delta64, Size32, Size64, None:
+	default:
+		if IsTLS(e.Kind) {
+			return l.EdgeError(sec, e, "thread-local storage relocations are not supported yet")
+		}
+		return l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
+	}
+	return nil
+}
+
+// relaxKind decides whether a GOTPCRELX load can become a direct reference, from the opcode.
+func relaxKind(code []byte, e *jitlink.Edge) uint16 {
+	if code == nil || e.Offset < 2 || e.Offset+4 > uint64(len(code)) {
+		return None
+	}
+	op, modrm := code[e.Offset-2], code[e.Offset-1]
+	switch {
+	case op == 0x8b: // mov foo@GOTPCREL(%rip), %reg
+		return RelaxedLoadToLea
+	case op == 0xff && modrm == 0x15 && e.Kind == GOTDelta32Relax: // call *foo@GOTPCREL(%rip)
+		return RelaxedCall
+	case op == 0xff && modrm == 0x25 && e.Kind == GOTDelta32Relax: // jmp *foo@GOTPCREL(%rip)
+		return RelaxedJump
+	}
+	return None
+}
+
+// Apply computes and writes one fixup.
+func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.Edge, t *jitlink.Symbol) error {
+	S, A := t.Addr, uint64(e.Addend)
+	P := sec.Addr + e.Offset
+	b := mem[e.Offset:]
+	got := func() uint64 { return l.GOTBase + uint64(t.GOTIndex)*8 }
+	switch e.Kind {
+	case None, TLSDescCall:
+	case Pointer64:
+		le.PutUint64(b, S+A)
+	case Pointer32:
+		v := S + A
+		if v > 0xffffffff {
+			return overflow(l, sec, e, v, "32 bits (unsigned)")
+		}
+		le.PutUint32(b, uint32(v))
+	case Pointer32S:
+		return put32s(l, sec, e, b, int64(S+A))
+	case Pointer16:
+		v := S + A
+		if !fits(v, 16) {
+			return overflow(l, sec, e, v, "16 bits")
+		}
+		le.PutUint16(b, uint16(v))
+	case Pointer8:
+		v := S + A
+		if !fits(v, 8) {
+			return overflow(l, sec, e, v, "8 bits")
+		}
+		b[0] = byte(v)
+	case Delta64:
+		le.PutUint64(b, S+A-P)
+	case Delta32, Branch32:
+		return put32s(l, sec, e, b, int64(S+A-P))
+	case Delta16:
+		v := int64(S + A - P)
+		if v != int64(int16(v)) {
+			return overflow(l, sec, e, uint64(v), "16 bits")
+		}
+		le.PutUint16(b, uint16(v))
+	case Delta8:
+		v := int64(S + A - P)
+		if v != int64(int8(v)) {
+			return overflow(l, sec, e, uint64(v), "8 bits")
+		}
+		b[0] = byte(v)
+	case GOTDelta32, GOTDelta32Relax, GOTDelta32RelaxREX:
+		return put32s(l, sec, e, b, int64(got()+A-P))
+	case GOTDelta64:
+		le.PutUint64(b, got()+A-P)
+	case GOTBaseDelta32:
+		return put32s(l, sec, e, b, int64(l.GOTBase+A-P))
+	case GOTBaseDelta64:
+		le.PutUint64(b, l.GOTBase+A-P)
+	case GOTOffset64:
+		le.PutUint64(b, S+A-l.GOTBase)
+	case GOTEntryOffset64:
+		le.PutUint64(b, uint64(t.GOTIndex)*8+A)
+	case GOTEntryOffset32:
+		return put32s(l, sec, e, b, int64(uint64(t.GOTIndex)*8+A))
+	case PLTOffset64:
+		le.PutUint64(b, S+A-l.GOTBase)
+	case Size32:
+		v := t.Size + A
+		if v > 0xffffffff {
+			return overflow(l, sec, e, v, "32 bits")
+		}
+		le.PutUint32(b, uint32(v))
+	case Size64:
+		le.PutUint64(b, t.Size+A)
+	case RelaxedLoadToLea:
+		mem[e.Offset-2] = 0x8d
+		return put32s(l, sec, e, b, int64(S+A-P))
+	case RelaxedCall:
+		mem[e.Offset-2], mem[e.Offset-1] = 0x67, 0xe8 // addr32 call rel32
+		return put32s(l, sec, e, b, int64(S+A-P))
+	case RelaxedJump:
+		mem[e.Offset-2] = 0xe9 // jmp rel32; nop
+		mem[e.Offset+3] = 0x90
+		return put32s(l, sec, e, mem[e.Offset-1:], int64(S+A-(P-1)))
+	default:
+		return l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
+	}
+	return nil
+}
+
+// fits reports whether v is representable in n bits as either an unsigned or a signed value.
+func fits(v uint64, n uint) bool {
+	return v < 1<<n || int64(v) < 0 && int64(v) >= -(1<<(n-1))
+}
+
+func put32s(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, b []byte, v int64) error {
+	if v != int64(int32(v)) {
+		return overflow(l, sec, e, uint64(v), "32 bits (signed)")
+	}
+	le.PutUint32(b, uint32(v))
+	return nil
+}
+
+func overflow(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, v uint64, width string) error {
+	return l.EdgeError(sec, e, fmt.Sprintf("relocation overflow: value %#x does not fit in %s", v, width))
+}
+
+// StubSize is the size of a stub: jmp *slot(%rip), padded to 8 bytes.
+func (Arch) StubSize() uint64 { return 8 }
+
+// WriteStub writes jmp *slot(%rip) followed by two int3 bytes.
+func (Arch) WriteStub(mem []byte, stubAddr, slotAddr uint64) {
+	mem[0], mem[1] = 0xff, 0x25
+	le.PutUint32(mem[2:], uint32(int32(int64(slotAddr-(stubAddr+6)))))
+	mem[6], mem[7] = 0xcc, 0xcc
+}
+
+// InitCodePrologue aligns the stack for the calls in .init fragments (sub $8,%rsp), as crti.o does.
+func (Arch) InitCodePrologue() []byte { return []byte{0x48, 0x83, 0xec, 0x08} }
+
+// InitCodeEpilogue undoes the prologue and returns (add $8,%rsp; ret), as crtn.o does.
+func (Arch) InitCodeEpilogue() []byte { return []byte{0x48, 0x83, 0xc4, 0x08, 0xc3} }
+
+// KindName names an edge kind.
+func (Arch) KindName(k uint16) string { return KindName(k) }

@@ -1,0 +1,496 @@
+package orcrt
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jitrun/jitrun/jitlink"
+	"github.com/jitrun/jitrun/platform/linux"
+)
+
+// resolver carries the symbol-resolution state of one dylib's link.
+type resolver struct {
+	d      *Dylib
+	defs   map[string]*jitlink.Symbol
+	groups map[string]bool
+	dups   []error
+	work   []string
+
+	allGraphs []*jitlink.Graph
+}
+
+// Link resolves, lays out, fixes up and finalises the dylib: after it, its code can run.
+// Errors are reported all at once (every undefined symbol, every duplicate definition).
+func (d *Dylib) Link() error {
+	if d.linked {
+		return nil
+	}
+	r := &resolver{d: d, defs: map[string]*jitlink.Symbol{}, groups: map[string]bool{}}
+	graphs, err := parseObjects(d.objects)
+	if err != nil {
+		return err
+	}
+	for _, g := range graphs {
+		r.add(g)
+	}
+	if err := r.pullArchives(); err != nil {
+		return err
+	}
+	if len(r.dups) > 0 {
+		return jitlink.MultiError(r.dups)
+	}
+	d.graphs, d.defs = r.allGraphs, r.defs
+	d.exts = map[string]*jitlink.Symbol{}
+	d.synth = map[string]*jitlink.Symbol{}
+	l := jitlink.NewLink(d.Name, d.s.arch, d.graphs)
+	l.RelocName = linux.RelocName
+	d.link = l
+	if err := d.loadNeeded(); err != nil {
+		return err
+	}
+	if err := d.bind(); err != nil {
+		return err
+	}
+	if err := l.Scan(); err != nil {
+		return err
+	}
+	if err := l.Layout(d.s.mem); err != nil {
+		return err
+	}
+	d.placeSynthetics()
+	if err := l.ApplyFixups(); err != nil {
+		return err
+	}
+	for _, c := range l.Copies {
+		copy(l.Mem(c.Addr, c.Size), unsafeBytes(c.Target, c.Size))
+	}
+	if err := l.Protect(d.s.mem); err != nil {
+		return err
+	}
+	// IFUNC resolvers run once, now that the code they live in is executable.
+	for _, t := range l.Stubs {
+		if t.Def == jitlink.Defined && t.Type == jitlink.IFunc {
+			l.SetStubTarget(t, linux.Call(t.Target))
+		}
+	}
+	if err := l.FinishRelro(d.s.mem); err != nil {
+		return err
+	}
+	if l.EHFrame != 0 {
+		if err := linux.RegisterEHFrame(l.EHFrame); err != nil {
+			return err
+		}
+	}
+	d.inits, d.finis = l.Initializers(), l.Finalizers()
+	d.linked = true
+	return nil
+}
+
+// parseObjects reads objects in parallel.
+func parseObjects(objs []objectInput) ([]*jitlink.Graph, error) {
+	graphs := make([]*jitlink.Graph, len(objs))
+	errs := make([]error, len(objs))
+	jitlink.Parallel(len(objs), func(i int) {
+		graphs[i], errs[i] = linux.ReadObject(objs[i].name, objs[i].data)
+	})
+	for _, e := range errs {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return graphs, nil
+}
+
+// strength orders competing definitions: a strong definition beats a common one, which beats
+// a weak one.
+func strength(s *jitlink.Symbol) int {
+	switch {
+	case s.Def == jitlink.Common:
+		return 1
+	case s.Binding == jitlink.Weak:
+		return 0
+	}
+	return 2
+}
+
+func isDefinition(s *jitlink.Symbol) bool {
+	switch s.Def {
+	case jitlink.Defined:
+		return !s.Section.Discard
+	case jitlink.Absolute, jitlink.Common:
+		return true
+	}
+	return false
+}
+
+// add takes a graph into the link: COMDAT groups, definitions and the names it still needs.
+func (r *resolver) add(g *jitlink.Graph) {
+	r.allGraphs = append(r.allGraphs, g)
+	for gi := range g.Groups {
+		grp := &g.Groups[gi]
+		if r.groups[grp.Signature] {
+			for _, si := range grp.Sections {
+				if sec := g.SectionAt(si); sec != nil {
+					sec.Discard = true
+				}
+			}
+			continue
+		}
+		r.groups[grp.Signature] = true
+		grp.Kept = true
+	}
+	for i, s := range g.Symbols {
+		if s == nil {
+			continue
+		}
+		if i < g.FirstGlobal || s.Binding == jitlink.Local {
+			s.Res = s
+			continue
+		}
+		if !isDefinition(s) {
+			if s.Binding != jitlink.Weak && s.Version == "" {
+				if _, ok := r.defs[s.Name]; !ok {
+					r.work = append(r.work, s.Name)
+				}
+			} else if s.Version != "" && s.Binding != jitlink.Weak {
+				r.work = append(r.work, s.Name+"@"+s.Version)
+			}
+			continue
+		}
+		old := r.defs[s.Name]
+		switch {
+		case old == nil:
+			r.defs[s.Name] = s
+		case old.Def == jitlink.Common && s.Def == jitlink.Common:
+			if s.Size > old.Size {
+				old.Size = s.Size
+			}
+			if s.Value > old.Value {
+				old.Value = s.Value
+			}
+		case strength(s) > strength(old):
+			r.defs[s.Name] = s
+		case strength(s) == 2 && strength(old) == 2:
+			r.dups = append(r.dups, fmt.Errorf("%s: multiple definition of `%s'; %s: first defined here",
+				where(g, s), s.Name, where(old.Graph, old)))
+		}
+	}
+}
+
+func where(g *jitlink.Graph, s *jitlink.Symbol) string {
+	if g == nil {
+		return "<jitrun>"
+	}
+	if s.Section != nil {
+		return fmt.Sprintf("%s:(%s+%#x)", g.Name, s.Section.Name, s.Value)
+	}
+	return g.Name
+}
+
+// pullArchives links archive members that define symbols still needed, repeatedly until
+// nothing changes, so that archive order does not matter (like --start-group). A name is
+// taken from the first library in command-line order that defines it; a shared library
+// that comes first stops the archive member from being pulled.
+func (r *resolver) pullArchives() error {
+	type pull struct {
+		lib *library
+		m   int
+	}
+	for len(r.work) > 0 {
+		var wave []pull
+		work := r.work
+		r.work = nil
+		for _, name := range work {
+			if _, ok := r.defs[name]; ok {
+				continue
+			}
+			base, ver, _ := strings.Cut(name, "@")
+			for _, lib := range r.d.libs {
+				if lib.shared != nil {
+					if _, ok := lib.shared.elf.Lookup(base, ver); ok {
+						break
+					}
+					continue
+				}
+				if ver != "" {
+					continue
+				}
+				if lib.index == nil {
+					if err := lib.indexMembers(); err != nil {
+						return err
+					}
+				}
+				if m, ok := lib.index[name]; ok {
+					if !lib.pulled[m] {
+						lib.pulled[m] = true
+						wave = append(wave, pull{lib, m})
+					}
+					break
+				}
+			}
+		}
+		objs := make([]objectInput, len(wave))
+		for i, p := range wave {
+			mb := p.lib.ar.Members[p.m]
+			objs[i] = objectInput{p.lib.ar.Path + "(" + mb.Name + ")", mb.Data}
+		}
+		graphs, err := parseObjects(objs)
+		if err != nil {
+			return err
+		}
+		for _, g := range graphs {
+			r.add(g)
+		}
+	}
+	return nil
+}
+
+// bind points every global symbol of every graph at its definition: one in the link, a
+// shared library's, one jitrun provides, or (for weak references) absolute zero. All
+// undefined references are reported together, the way ld reports them.
+func (d *Dylib) bind() error {
+	l := d.link
+	var undef []*jitlink.Symbol
+	for _, g := range d.graphs {
+		for i := g.FirstGlobal; i < len(g.Symbols); i++ {
+			s := g.Symbols[i]
+			if s == nil || s.Binding == jitlink.Local {
+				continue
+			}
+			if isDefinition(s) && d.defs[s.Name] == s {
+				s.Res = s
+				if s.Def == jitlink.Common {
+					s.Res.Def = jitlink.Common
+				}
+				continue
+			}
+			if s.Version == "" {
+				if def := d.defs[s.Name]; def != nil {
+					s.Res = def
+					continue
+				}
+			}
+			if t := d.lookupSpecial(s.Name); t != nil {
+				s.Res = t
+				continue
+			}
+			if t, err := d.lookupExternal(s.Name, s.Version); err != nil {
+				return err
+			} else if t != nil {
+				s.Res = t
+				continue
+			}
+			if s.Binding == jitlink.Weak {
+				s.Res = l.Zero
+				continue
+			}
+			s.Res = nil
+			undef = append(undef, s)
+		}
+	}
+	// Commons that won are allocated by the layout.
+	names := make([]string, 0)
+	for n, s := range d.defs {
+		if s.Def == jitlink.Common {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		l.AddCommon(d.defs[n])
+	}
+	if len(undef) > 0 {
+		return d.undefinedError(undef)
+	}
+	return nil
+}
+
+// undefinedError lists each reference to an undefined symbol as ld does: the object, the
+// function containing the reference, the section and offset.
+func (d *Dylib) undefinedError(undef []*jitlink.Symbol) error {
+	bad := map[*jitlink.Symbol]bool{}
+	for _, s := range undef {
+		bad[s] = true
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, g := range d.graphs {
+		for _, sec := range g.Sections {
+			if sec == nil || sec.Discard || sec.Kind == jitlink.KindNonAlloc {
+				continue
+			}
+			for _, e := range sec.Edges {
+				s := g.Symbols[e.Target]
+				if !bad[s] {
+					continue
+				}
+				fn := g.FuncContaining(sec, e.Offset)
+				key := g.Name + "\x00" + fn + "\x00" + s.Name
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				name := s.Name
+				if s.Version != "" {
+					name += "@" + s.Version
+				}
+				in := ""
+				if fn != "" {
+					in = fmt.Sprintf(" in function `%s':", fn)
+				}
+				errs = append(errs, fmt.Errorf("%s:%s (%s+%#x): undefined reference to `%s'", g.Name, in, sec.Name, e.Offset, name))
+			}
+		}
+	}
+	for _, s := range undef { // referenced only from non-loaded sections, or not at all
+		key := s.Graph.Name + "\x00\x00" + s.Name
+		found := false
+		for k := range seen {
+			if strings.HasPrefix(k, s.Graph.Name+"\x00") && strings.HasSuffix(k, "\x00"+s.Name) {
+				found = true
+				break
+			}
+		}
+		if !found && !seen[key] {
+			seen[key] = true
+			errs = append(errs, fmt.Errorf("%s: undefined reference to `%s'", s.Graph.Name, s.Name))
+		}
+	}
+	return jitlink.MultiError(errs)
+}
+
+// lookupSpecial resolves names the linker itself defines.
+func (d *Dylib) lookupSpecial(name string) *jitlink.Symbol {
+	if t := d.synth[name]; t != nil {
+		return t
+	}
+	mk := func() *jitlink.Symbol {
+		t := &jitlink.Symbol{Name: name, Def: jitlink.Synthetic, Binding: jitlink.Global, Type: jitlink.Object}
+		t.Res = t
+		d.synth[name] = t
+		return t
+	}
+	switch {
+	case name == "__dso_handle":
+		d.synth[name] = d.link.DSOHandle
+		return d.link.DSOHandle
+	case name == "_GLOBAL_OFFSET_TABLE_":
+		d.link.NeedGOTBase = true
+		return mk()
+	case name == "_end", name == "end", name == "_edata", name == "edata", name == "etext",
+		name == "_etext", name == "__etext", name == "__executable_start", name == "__ehdr_start",
+		name == "__bss_start":
+		return mk()
+	case strings.HasPrefix(name, "__start_") || strings.HasPrefix(name, "__stop_"):
+		sec := strings.TrimPrefix(strings.TrimPrefix(name, "__start_"), "__stop_")
+		for _, g := range d.graphs {
+			for _, s := range g.Sections {
+				if s != nil && !s.Discard && s.Name == sec && s.Kind.Perm() != jitlink.PermNone {
+					return mk()
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// placeSynthetics gives linker-defined symbols their addresses once the layout is known.
+func (d *Dylib) placeSynthetics() {
+	l := d.link
+	seg := func(p jitlink.Perm) jitlink.Segment {
+		for _, s := range l.Segments {
+			if s.Perm == p {
+				return s
+			}
+		}
+		return jitlink.Segment{}
+	}
+	for name, t := range d.synth {
+		switch {
+		case name == "__dso_handle":
+		case name == "_GLOBAL_OFFSET_TABLE_":
+			t.Addr = l.GOTBase
+		case name == "_end" || name == "end":
+			z := seg(jitlink.PermRWZero)
+			t.Addr = z.Addr + z.Size
+		case name == "_edata" || name == "edata" || name == "__bss_start":
+			t.Addr = seg(jitlink.PermRWZero).Addr
+		case name == "etext" || name == "_etext" || name == "__etext":
+			x := seg(jitlink.PermRX)
+			t.Addr = x.Addr + x.Size
+		case name == "__executable_start" || name == "__ehdr_start":
+			t.Addr = seg(jitlink.PermRX).Addr
+		case strings.HasPrefix(name, "__start_"):
+			t.Addr, _, _ = l.StartStop(strings.TrimPrefix(name, "__start_"))
+		case strings.HasPrefix(name, "__stop_"):
+			_, t.Addr, _ = l.StartStop(strings.TrimPrefix(name, "__stop_"))
+		}
+	}
+}
+
+// lookupExternal resolves a name against the dylib's shared libraries in command-line order,
+// loading a library into the process when something first binds to it.
+func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
+	key := name
+	if version != "" {
+		key += "@" + version
+	}
+	if t, ok := d.exts[key]; ok {
+		return t, nil
+	}
+	for _, lib := range d.libs {
+		sl := lib.shared
+		if sl == nil {
+			continue
+		}
+		es, ok := sl.elf.Lookup(name, version)
+		if !ok {
+			continue
+		}
+		h, err := sl.load()
+		if err != nil {
+			return nil, err
+		}
+		addr := es.Value
+		if !es.Abs {
+			addr += h.Base
+		}
+		isLibc := sl.elf.Soname == "libc.so.6"
+		if es.Type == jitlink.IFunc {
+			if a := h.Sym(name, version); a != 0 {
+				addr = a
+			}
+		}
+		if isLibc {
+			if a := linux.RuntimeSymbol(name); a != 0 {
+				addr = a
+			} else if a := linux.HostVar(name); a != 0 {
+				addr = a
+			}
+		}
+		t := &jitlink.Symbol{Name: name, Version: version, Def: jitlink.External, Binding: jitlink.Global,
+			Type: es.Type, Size: es.Size, Addr: addr, Target: addr, Lib: sl.path}
+		if es.Type == jitlink.IFunc {
+			t.Type = jitlink.Func
+		}
+		t.Res = t
+		d.exts[key] = t
+		return t, nil
+	}
+	d.exts[key] = nil
+	return nil, nil
+}
+
+// loadNeeded loads the dylib's shared libraries that are not as-needed, in order, as ld.so
+// loads an executable's DT_NEEDED libraries (their initializers run before the program's).
+func (d *Dylib) loadNeeded() error {
+	for _, lib := range d.libs {
+		if lib.shared != nil && !lib.shared.asNeeded {
+			if _, err := lib.shared.load(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

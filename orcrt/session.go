@@ -1,0 +1,409 @@
+// Package orcrt is jitrun's session and public Go API: it owns dylibs (sets of objects,
+// archives and shared libraries linked together), symbol resolution with a static linker's
+// rules, the link pipeline (scan, layout, fixups, finalisation) and running programs.
+//
+// A typical use:
+//
+//	s := orcrt.NewSession(orcrt.Options{})
+//	d := s.MainDylib()
+//	d.AddFile("main.o")
+//	d.AddLibrary("m")
+//	d.AddDefaultLibraries()
+//	if err := d.Link(); err != nil { ... }
+//	s.RunMain(d, []string{"prog", "arg"}) // does not return
+package orcrt
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/jitrun/jitrun/archive"
+	"github.com/jitrun/jitrun/internal/cc"
+	"github.com/jitrun/jitrun/jitlink"
+	"github.com/jitrun/jitrun/jitlink/x86_64"
+	"github.com/jitrun/jitrun/ldscript"
+	"github.com/jitrun/jitrun/platform/linux"
+)
+
+// Options configure a session.
+type Options struct {
+	// LibDirs are searched for -lNAME before the system linker's default directories.
+	LibDirs []string
+	// CC holds the compiler settings used for source inputs.
+	CC cc.Options
+	// Stderr receives compiler diagnostics (default os.Stderr).
+	Stderr io.Writer
+}
+
+// Session is one process's JIT linking state: its memory, its dylibs and the libraries the
+// dynamic loader has loaded for them.
+type Session struct {
+	opts    Options
+	mem     *linux.LowMemory
+	arch    x86_64.Arch
+	main    *Dylib
+	libMu   sync.Mutex
+	libs    map[string]*sharedLib // by path
+	sysDirs []string
+}
+
+// NewSession creates a session.
+func NewSession(opts Options) *Session {
+	if opts.Stderr == nil {
+		opts.Stderr = os.Stderr
+	}
+	s := &Session{opts: opts, mem: linux.NewLowMemory(), libs: map[string]*sharedLib{}}
+	s.sysDirs = systemLibDirs()
+	s.main = &Dylib{Name: "main", s: s}
+	return s
+}
+
+// MainDylib returns the program's dylib.
+func (s *Session) MainDylib() *Dylib { return s.main }
+
+// sharedLib is a precompiled shared library: its symbol table, and once something binds to
+// it, its handle in the dynamic loader.
+type sharedLib struct {
+	path     string
+	elf      *linux.SharedLib
+	asNeeded bool
+	once     sync.Once
+	lib      *linux.Library
+	err      error
+}
+
+func (l *sharedLib) load() (*linux.Library, error) {
+	l.once.Do(func() {
+		l.lib, l.err = linux.Dlopen(l.path)
+		if l.err != nil {
+			l.err = fmt.Errorf("%s: cannot load: %v", l.path, l.err)
+		}
+	})
+	return l.lib, l.err
+}
+
+// library is one entry of a dylib's ordered library list: an archive or a shared library.
+type library struct {
+	ar     *archive.Archive
+	index  map[string]int // symbol -> member
+	pulled []bool
+	shared *sharedLib
+}
+
+// Dylib is a set of inputs linked together into one unit of JIT'd code, like an executable or
+// a shared library produced by a static linker.
+type Dylib struct {
+	Name string
+	s    *Session
+
+	objects []objectInput
+	libs    []*library
+	cxx     bool
+	defLibs bool
+
+	linked  bool
+	graphs  []*jitlink.Graph
+	link    *jitlink.Link
+	defs    map[string]*jitlink.Symbol
+	exts    map[string]*jitlink.Symbol
+	synth   map[string]*jitlink.Symbol
+	ifuncs  []*jitlink.Symbol
+	inits   []uint64
+	finis   []uint64
+	argv0   string
+	firstIn string
+}
+
+type objectInput struct {
+	name string
+	data []byte
+}
+
+// InputError is a problem with one input file.
+type InputError struct {
+	File string
+	Err  error
+}
+
+func (e *InputError) Error() string {
+	if fe, ok := e.Err.(*linux.FormatError); ok {
+		return fe.Error()
+	}
+	return e.File + ": " + e.Err.Error()
+}
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+// FirstInput is the base name of the first input, the default argv[0].
+func (d *Dylib) FirstInput() string { return d.firstIn }
+
+func (d *Dylib) noteInput(path string) {
+	if d.firstIn == "" {
+		d.firstIn = filepath.Base(path)
+	}
+}
+
+// AddFile adds an input by path, recognising it by content: a relocatable object, an
+// archive, a shared library, a GNU ld script, or (by extension) a C or C++ source.
+func (d *Dylib) AddFile(path string) error {
+	d.noteInput(path)
+	if isSrc, isCXX := cc.Kind(path); isSrc {
+		obj, err := cc.Object(path, d.s.ccOptions())
+		if err != nil {
+			return err
+		}
+		if isCXX {
+			d.cxx = true
+		}
+		return d.addPath(obj, path, false, 0)
+	}
+	return d.addPath(path, path, false, 0)
+}
+
+func (s *Session) ccOptions() cc.Options {
+	o := s.opts.CC
+	if o.Stderr == nil {
+		o.Stderr = s.opts.Stderr
+	}
+	return o
+}
+
+// AddObject adds a relocatable object held in memory; name is used in messages.
+func (d *Dylib) AddObject(name string, data []byte) error {
+	d.noteInput(name)
+	d.objects = append(d.objects, objectInput{name, data})
+	return nil
+}
+
+func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
+	data, err := linux.MapFile(path)
+	if err != nil {
+		if pe, ok := err.(*os.PathError); ok {
+			return &InputError{File: display, Err: pe.Err}
+		}
+		return &InputError{File: display, Err: err}
+	}
+	switch {
+	case len(data) == 0:
+		return &InputError{File: display, Err: fmt.Errorf("file is empty")}
+	case linux.IsELF(data):
+		if len(data) > 16 && data[16] == 3 { // ET_DYN
+			return d.addShared(path, data, asNeeded)
+		}
+		d.objects = append(d.objects, objectInput{display, data})
+		return nil
+	case archive.IsArchive(data):
+		ar, err := archive.Parse(path, data)
+		if err != nil {
+			return err
+		}
+		d.libs = append(d.libs, newArchiveLib(ar))
+		return nil
+	case ldscript.LooksLikeScript(data):
+		if depth > 8 {
+			return &InputError{File: display, Err: fmt.Errorf("linker scripts nested too deeply")}
+		}
+		sc, err := ldscript.Parse(path, data)
+		if err != nil {
+			return err
+		}
+		for _, in := range sc.Inputs {
+			p, err := d.s.findScriptInput(in, filepath.Dir(path), sc.SearchDirs)
+			if err != nil {
+				return &InputError{File: path, Err: err}
+			}
+			if err := d.addPath(p, p, asNeeded || in.AsNeeded, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return &InputError{File: display, Err: fmt.Errorf("file format not recognized (not an ELF object, archive, shared library or linker script)")}
+}
+
+func newArchiveLib(ar *archive.Archive) *library {
+	lib := &library{ar: ar, pulled: make([]bool, len(ar.Members))}
+	if ar.HasIndex {
+		lib.index = make(map[string]int, len(ar.Symbols))
+		for _, s := range ar.Symbols {
+			if _, dup := lib.index[s.Name]; !dup {
+				lib.index[s.Name] = s.Member
+			}
+		}
+	}
+	return lib
+}
+
+// indexMembers builds a symbol index for an archive that has none, by reading each member.
+func (lib *library) indexMembers() error {
+	lib.index = map[string]int{}
+	for i, m := range lib.ar.Members {
+		g, err := linux.ReadObject(lib.ar.Path+"("+m.Name+")", m.Data)
+		if err != nil {
+			return err
+		}
+		for _, s := range g.Symbols[g.FirstGlobal:] {
+			if s != nil && s.Def != jitlink.Undefined {
+				if _, dup := lib.index[s.Name]; !dup {
+					lib.index[s.Name] = i
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (d *Dylib) addShared(path string, data []byte, asNeeded bool) error {
+	d.s.libMu.Lock()
+	sl := d.s.libs[path]
+	if sl == nil {
+		el, err := linux.ReadSharedLib(path, data)
+		if err != nil {
+			d.s.libMu.Unlock()
+			return err
+		}
+		sl = &sharedLib{path: path, elf: el, asNeeded: asNeeded}
+		d.s.libs[path] = sl
+	}
+	d.s.libMu.Unlock()
+	if !asNeeded {
+		sl.asNeeded = false
+	}
+	d.libs = append(d.libs, &library{shared: sl})
+	return nil
+}
+
+// AddLibrary adds -lNAME: libNAME.so or libNAME.a from the library search path, preferring
+// the shared library within each directory, as ld does by default.
+func (d *Dylib) AddLibrary(name string) error {
+	p, err := d.s.findLib(name, nil)
+	if err != nil {
+		return err
+	}
+	return d.addPath(p, p, false, 0)
+}
+
+// AddDefaultLibraries adds what gcc's driver links by default: libgcc, libgcc_s, libc (and
+// for C++ sources libstdc++ and libm first).
+func (d *Dylib) AddDefaultLibraries() error {
+	if d.defLibs {
+		return nil
+	}
+	d.defLibs = true
+	if d.cxx {
+		for _, n := range []string{"stdc++", "m"} {
+			if err := d.AddLibrary(n); err != nil {
+				return err
+			}
+		}
+	}
+	if p, err := d.s.findFile("libgcc.a"); err == nil {
+		if err := d.addPath(p, p, false, 0); err != nil {
+			return err
+		}
+	}
+	if p, err := d.s.findLib("gcc_s", nil); err == nil {
+		if err := d.addPath(p, p, true, 0); err != nil {
+			return err
+		}
+	}
+	return d.AddLibrary("c")
+}
+
+// SetCXX makes AddDefaultLibraries add the C++ runtime, as g++ does.
+func (d *Dylib) SetCXX() { d.cxx = true }
+
+// AddLibDir appends a directory to the -l search path.
+func (s *Session) AddLibDir(dir string) { s.opts.LibDirs = append(s.opts.LibDirs, dir) }
+
+func (s *Session) dirs(extra []string) []string {
+	out := append([]string{}, s.opts.LibDirs...)
+	out = append(out, extra...)
+	return append(out, s.sysDirs...)
+}
+
+func (s *Session) findLib(name string, extra []string) (string, error) {
+	if strings.HasPrefix(name, ":") {
+		return s.findFileIn(name[1:], extra)
+	}
+	for _, dir := range s.dirs(extra) {
+		for _, f := range []string{"lib" + name + ".so", "lib" + name + ".a"} {
+			p := filepath.Join(dir, f)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("cannot find -l%s", name)
+}
+
+func (s *Session) findFile(name string) (string, error) { return s.findFileIn(name, nil) }
+
+func (s *Session) findFileIn(name string, extra []string) (string, error) {
+	for _, dir := range s.dirs(extra) {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("cannot find %s", name)
+}
+
+// findScriptInput locates a file named by a linker script: absolute paths as they are, -l
+// names through the search path, other names in the script's directory, then the search path.
+func (s *Session) findScriptInput(in ldscript.Input, dir string, searchDirs []string) (string, error) {
+	if in.IsLib {
+		return s.findLib(in.Name, searchDirs)
+	}
+	if filepath.IsAbs(in.Name) {
+		return in.Name, nil
+	}
+	if p := filepath.Join(dir, in.Name); fileExists(p) {
+		return p, nil
+	}
+	return s.findFileIn(in.Name, searchDirs)
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// systemLibDirs is the library search path gcc's driver and GNU ld use on Debian x86-64.
+func systemLibDirs() []string {
+	var dirs []string
+	if gccDir := gccLibDir(); gccDir != "" {
+		dirs = append(dirs, gccDir)
+	}
+	return append(dirs,
+		"/usr/local/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+		"/usr/lib/x86_64-linux-gnu64", "/usr/local/lib64", "/lib64", "/usr/lib64",
+		"/usr/local/lib", "/lib", "/usr/lib", "/usr/x86_64-linux-gnu/lib64", "/usr/x86_64-linux-gnu/lib")
+}
+
+// gccLibDir finds gcc's private library directory (libgcc.a, libstdc++.so) for the newest
+// installed gcc.
+func gccLibDir() string {
+	ms, _ := filepath.Glob("/usr/lib/gcc/x86_64-linux-gnu/*/libgcc.a")
+	if len(ms) == 0 {
+		return ""
+	}
+	sort.Slice(ms, func(i, j int) bool { return versionLess(ms[i], ms[j]) })
+	return filepath.Dir(ms[len(ms)-1])
+}
+
+func versionLess(a, b string) bool {
+	va, vb := filepath.Base(filepath.Dir(a)), filepath.Base(filepath.Dir(b))
+	var x, y int
+	fmt.Sscanf(va, "%d", &x)
+	fmt.Sscanf(vb, "%d", &y)
+	if x != y {
+		return x < y
+	}
+	return va < vb
+}

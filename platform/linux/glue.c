@@ -1,0 +1,263 @@
+// Native glue between jitrun's Go side and JIT'd code. Everything that must be C lives here:
+// calls into JIT'd code, the dynamic loader, the program's exit path, signal-handler
+// wrappers, and the host's copies of libc variables. The Go side decides everything else.
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <getopt.h>
+#include <link.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "glue.h"
+
+// ---- Host copies of libc variables -------------------------------------------------------
+// JIT'd position-dependent and PIE code reaches these with 32-bit PC-relative loads, as if the
+// program were an executable with copy relocations. Taking their addresses from code with a
+// PC-relative reference makes the (non-PIE) host executable carry real R_X86_64_COPY
+// relocations: ld.so then binds libc and every library loaded later to the host's copies, so
+// libc and JIT'd code share one variable (getopt's optind, setenv's environ, stdout
+// reassignment) and dlsym agrees.
+extern char *program_invocation_name, *program_invocation_short_name;
+extern char *__progname, *__progname_full;
+extern char **__environ;
+extern char *__tzname[2];
+extern long __timezone;
+extern int __daylight;
+
+#define HOSTVAR(sym)                                                  \
+	static void *hostvar_##sym(void) {                              \
+		void *p;                                                \
+		__asm__("leaq " #sym "(%%rip), %0" : "=r"(p));          \
+		return p;                                               \
+	}
+HOSTVAR(stdin)
+HOSTVAR(stdout)
+HOSTVAR(stderr)
+HOSTVAR(environ)
+HOSTVAR(__environ)
+HOSTVAR(optarg)
+HOSTVAR(optind)
+HOSTVAR(opterr)
+HOSTVAR(optopt)
+HOSTVAR(tzname)
+HOSTVAR(timezone)
+HOSTVAR(daylight)
+HOSTVAR(__tzname)
+HOSTVAR(__timezone)
+HOSTVAR(__daylight)
+HOSTVAR(program_invocation_name)
+HOSTVAR(program_invocation_short_name)
+HOSTVAR(__progname)
+HOSTVAR(__progname_full)
+
+struct hostvar { const char *name; void *(*addr)(void); };
+static const struct hostvar hostvars[] = {
+	{"stdin", hostvar_stdin}, {"stdout", hostvar_stdout}, {"stderr", hostvar_stderr},
+	{"environ", hostvar_environ}, {"__environ", hostvar___environ},
+	{"optarg", hostvar_optarg}, {"optind", hostvar_optind}, {"opterr", hostvar_opterr},
+	{"optopt", hostvar_optopt}, {"tzname", hostvar_tzname}, {"timezone", hostvar_timezone},
+	{"daylight", hostvar_daylight}, {"__tzname", hostvar___tzname},
+	{"__timezone", hostvar___timezone}, {"__daylight", hostvar___daylight},
+	{"program_invocation_name", hostvar_program_invocation_name},
+	{"program_invocation_short_name", hostvar_program_invocation_short_name},
+	{"__progname", hostvar___progname}, {"__progname_full", hostvar___progname_full},
+	{0, 0},
+};
+
+void *jitrun_hostvar(const char *name) {
+	for (const struct hostvar *v = hostvars; v->name; v++)
+		if (strcmp(v->name, name) == 0)
+			return v->addr();
+	return 0;
+}
+
+// ---- Signal dispositions -----------------------------------------------------------------
+// The dispositions the process started with, recorded before the Go runtime installs its own
+// handlers, so the JIT'd program starts with what a native process would have had.
+static struct sigaction initial_actions[65];
+static int initial_recorded;
+
+__attribute__((constructor)) static void record_initial_signals(void) {
+	for (int s = 1; s < 65; s++)
+		sigaction(s, 0, &initial_actions[s]);
+	initial_recorded = 1;
+}
+
+int jitrun_initial_recorded(void) { return initial_recorded; }
+
+// Signals the Go runtime needs for itself while JIT'd code runs: faults raised by Go code,
+// preemption and profiling. Everything else goes back to its initial disposition.
+static int go_needs(int s) {
+	return s == SIGSEGV || s == SIGBUS || s == SIGFPE || s == SIGILL || s == SIGTRAP ||
+	       s == SIGURG || s == SIGPROF || s == SIGSYS || s >= 32;
+}
+
+void jitrun_restore_signals(void) {
+	if (!initial_recorded)
+		return;
+	for (int s = 1; s < 32; s++) {
+		if (s == SIGKILL || s == SIGSTOP || go_needs(s))
+			continue;
+		struct sigaction a = initial_actions[s];
+		if (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN)
+			continue;
+		sigaction(s, &a, 0);
+	}
+	// A native program starts with every signal unblocked unless its parent blocked it.
+	sigset_t none;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, 0);
+}
+
+// The JIT'd program's own sigaction/signal calls come here: a handler running on a thread the
+// Go runtime also uses must run on the alternate signal stack (SA_ONSTACK), else Go aborts.
+int jitrun_sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+	if (act && !(act->sa_flags & SA_SIGINFO) &&
+	    (act->sa_handler == SIG_DFL || act->sa_handler == SIG_IGN))
+		return sigaction(sig, act, old);
+	if (act) {
+		struct sigaction a = *act;
+		a.sa_flags |= SA_ONSTACK;
+		return sigaction(sig, &a, old);
+	}
+	return sigaction(sig, act, old);
+}
+
+typedef void (*handler_t)(int);
+
+static handler_t bsd_signal_impl(int sig, handler_t h, int flags) {
+	struct sigaction a, o;
+	memset(&a, 0, sizeof a);
+	a.sa_handler = h;
+	sigemptyset(&a.sa_mask);
+	sigaddset(&a.sa_mask, sig);
+	a.sa_flags = flags;
+	if (jitrun_sigaction(sig, &a, &o) < 0)
+		return SIG_ERR;
+	return o.sa_handler;
+}
+
+handler_t jitrun_signal(int sig, handler_t h) { return bsd_signal_impl(sig, h, SA_RESTART); }
+
+handler_t jitrun_sysv_signal(int sig, handler_t h) {
+	struct sigaction a, o;
+	memset(&a, 0, sizeof a);
+	a.sa_handler = h;
+	sigemptyset(&a.sa_mask);
+	a.sa_flags = SA_ONESHOT | SA_NOMASK | SA_INTERRUPT;
+	a.sa_flags &= ~SA_RESTART;
+	if (jitrun_sigaction(sig, &a, &o) < 0)
+		return SIG_ERR;
+	return o.sa_handler;
+}
+
+// ---- Dynamic loader ---------------------------------------------------------------------
+void *jitrun_dlopen(const char *path, int flags) { return dlopen(path, flags); }
+const char *jitrun_dlerror(void) { return dlerror(); }
+void *jitrun_dlsym(void *h, const char *name) { return dlsym(h, name); }
+void *jitrun_dlvsym(void *h, const char *name, const char *ver) { return dlvsym(h, name, ver); }
+
+uintptr_t jitrun_load_base(void *h) {
+	struct link_map *lm = 0;
+	if (dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+		return 0;
+	return lm->l_addr;
+}
+
+// ---- Calls into JIT'd code ---------------------------------------------------------------
+uintptr_t jitrun_call(uintptr_t fn, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d,
+                      uintptr_t e, uintptr_t f) {
+	return ((uintptr_t(*)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t))fn)(
+	    a, b, c, d, e, f);
+}
+
+typedef void (*initfn)(int, char **, char **);
+
+static struct {
+	uintptr_t *fns;
+	long n;
+} fini_lists[64];
+static int nfini_lists;
+
+// Runs one dylib's finalisers (already in run order) at exit, after the atexit handlers that
+// were registered after it, as ld.so's _dl_fini does for a native executable.
+static void run_finis(void *arg) {
+	long i = (long)arg;
+	for (long k = 0; k < fini_lists[i].n; k++)
+		((void (*)(void))fini_lists[i].fns[k])();
+}
+
+extern int __cxa_atexit(void (*)(void *), void *, void *);
+
+int jitrun_register_finis(uintptr_t *fns, long n) {
+	if (nfini_lists == 64)
+		return -1;
+	int i = nfini_lists++;
+	fini_lists[i].fns = fns;
+	fini_lists[i].n = n;
+	return __cxa_atexit(run_finis, (void *)(long)i, 0);
+}
+
+// Makes the process look like the JIT'd program to libc: program_invocation_name and its short
+// form (used by error(), getopt messages, err()) name the program's argv[0].
+void jitrun_set_progname(char *argv0) {
+	program_invocation_name = argv0;
+	char *slash = strrchr(argv0, '/');
+	program_invocation_short_name = slash ? slash + 1 : argv0;
+}
+
+void jitrun_run_inits(uintptr_t *fns, long n, int argc, char **argv, char **envp) {
+	if (!envp)
+		envp = environ;
+	for (long k = 0; k < n; k++)
+		((initfn)fns[k])(argc, argv, envp);
+}
+
+// Runs main and leaves through libc's exit, so stdio is flushed and atexit handlers and
+// finalisers run exactly as after a native main returns.
+void jitrun_run_main(uintptr_t mainfn, int argc, char **argv, char **envp) {
+	if (!envp)
+		envp = environ;
+	int status = ((int (*)(int, char **, char **))mainfn)(argc, argv, envp);
+	exit(status);
+}
+
+// ---- Unwind registration -----------------------------------------------------------------
+static void (*register_frame)(void *);
+static void (*deregister_frame)(void *);
+
+int jitrun_register_eh_frame(void *begin) {
+	if (!register_frame) {
+		void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_GLOBAL);
+		if (!h)
+			return -1;
+		register_frame = (void (*)(void *))dlsym(h, "__register_frame");
+		deregister_frame = (void (*)(void *))dlsym(h, "__deregister_frame");
+		if (!register_frame)
+			return -1;
+	}
+	register_frame(begin);
+	return 0;
+}
+
+void jitrun_deregister_eh_frame(void *begin) {
+	if (deregister_frame)
+		deregister_frame(begin);
+}
+
+// ---- Runtime definitions for JIT'd code --------------------------------------------------
+uintptr_t jitrun_runtime_symbol(const char *name) {
+	if (!strcmp(name, "sigaction") || !strcmp(name, "__sigaction"))
+		return (uintptr_t)jitrun_sigaction;
+	if (!strcmp(name, "signal") || !strcmp(name, "bsd_signal") || !strcmp(name, "__bsd_signal"))
+		return (uintptr_t)jitrun_signal;
+	if (!strcmp(name, "sysv_signal") || !strcmp(name, "__sysv_signal"))
+		return (uintptr_t)jitrun_sysv_signal;
+	return 0;
+}

@@ -1,0 +1,19 @@
+// Declarations of the native glue (glue.c) that the Go side calls.
+#include <stdint.h>
+
+void *jitrun_hostvar(const char *name);
+int jitrun_initial_recorded(void);
+void jitrun_restore_signals(void);
+void *jitrun_dlopen(const char *path, int flags);
+const char *jitrun_dlerror(void);
+void *jitrun_dlsym(void *h, const char *name);
+void *jitrun_dlvsym(void *h, const char *name, const char *ver);
+uintptr_t jitrun_load_base(void *h);
+uintptr_t jitrun_call(uintptr_t fn, uintptr_t a, uintptr_t b, uintptr_t c, uintptr_t d, uintptr_t e, uintptr_t f);
+int jitrun_register_finis(uintptr_t *fns, long n);
+void jitrun_run_inits(uintptr_t *fns, long n, int argc, char **argv, char **envp);
+void jitrun_run_main(uintptr_t mainfn, int argc, char **argv, char **envp);
+int jitrun_register_eh_frame(void *begin);
+void jitrun_deregister_eh_frame(void *begin);
+uintptr_t jitrun_runtime_symbol(const char *name);
+void jitrun_set_progname(char *argv0);

@@ -1,0 +1,167 @@
+package linux
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"github.com/jitrun/jitrun/jitlink"
+)
+
+const (
+	mapFixedNoreplace = 0x100000
+	lowLimit          = 1 << 31 // everything JIT'd lives below 2 GiB: 32-bit fixups reach it all
+	lowFloor          = 1 << 24 // stay clear of the first 16 MiB (NULL page, vm.mmap_min_addr)
+	heapHeadroom      = 256 << 20
+)
+
+// LowMemory hands out memory from one window reserved in the low 2 GiB of the address space,
+// found from the gaps in /proc/self/maps, so that non-PIC code (R_X86_64_32/32S), PIE code
+// and the host's copies of libc variables all reach each other with 32-bit fixups.
+type LowMemory struct {
+	mu       sync.Mutex
+	lo, hi   uint64 // reserved window
+	next     uint64
+	reserved bool
+}
+
+// NewLowMemory returns an allocator that reserves its window on first use.
+func NewLowMemory() *LowMemory { return &LowMemory{} }
+
+type mapping struct {
+	lo, hi uint64
+	name   string
+}
+
+func readMaps() ([]mapping, error) {
+	f, err := os.Open("/proc/self/maps")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var ms []mapping
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		dash := strings.IndexByte(line, '-')
+		sp := strings.IndexByte(line, ' ')
+		if dash < 0 || sp < dash {
+			continue
+		}
+		lo, err1 := strconv.ParseUint(line[:dash], 16, 64)
+		hi, err2 := strconv.ParseUint(line[dash+1:sp], 16, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		fields := strings.Fields(line)
+		name := ""
+		if len(fields) >= 6 {
+			name = fields[5]
+		}
+		ms = append(ms, mapping{lo, hi, name})
+	}
+	return ms, sc.Err()
+}
+
+// reserve finds the largest free gap below 2 GiB (leaving room above the brk heap for it to
+// grow) and reserves it PROT_NONE.
+func (m *LowMemory) reserve() error {
+	ms, err := readMaps()
+	if err != nil {
+		return fmt.Errorf("reading /proc/self/maps: %w", err)
+	}
+	// Start above everything already mapped below 2 GiB (the host executable and the brk
+	// heap), with headroom for the heap to grow; malloc falls back to mmap if it runs into us.
+	floor := uint64(lowFloor)
+	for _, mp := range ms {
+		if mp.lo < lowLimit && mp.hi+heapHeadroom > floor {
+			floor = mp.hi + heapHeadroom
+		}
+	}
+	best, bestLo := uint64(0), uint64(0)
+	prev := floor
+	check := func(lo, hi uint64) {
+		if lo < floor {
+			lo = floor
+		}
+		if hi > lowLimit {
+			hi = lowLimit
+		}
+		if hi > lo && hi-lo > best {
+			best, bestLo = hi-lo, lo
+		}
+	}
+	for _, mp := range ms {
+		if mp.lo > prev {
+			check(prev, mp.lo)
+		}
+		if mp.hi > prev {
+			prev = mp.hi
+		}
+	}
+	check(prev, lowLimit)
+	best &^= pageMask
+	bestLo = (bestLo + pageMask) &^ pageMask
+	if best < 64<<20 {
+		return fmt.Errorf("no room for JIT'd code below 2 GiB (largest gap %d MiB)", best>>20)
+	}
+	addr, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(bestLo), uintptr(best), syscall.PROT_NONE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_NORESERVE|mapFixedNoreplace, ^uintptr(0), 0)
+	if errno != 0 || uint64(addr) != bestLo {
+		return fmt.Errorf("reserving %d MiB at %#x below 2 GiB: %v", best>>20, bestLo, errno)
+	}
+	m.lo, m.hi, m.next, m.reserved = bestLo, bestLo+best, bestLo, true
+	return nil
+}
+
+const pageMask = 4095
+
+// Alloc maps size bytes read-write in the low window.
+func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.reserved {
+		if err := m.reserve(); err != nil {
+			return 0, nil, err
+		}
+	}
+	size = (size + pageMask) &^ pageMask
+	if size > m.hi-m.next {
+		return 0, nil, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, (m.hi-m.next)>>20)
+	}
+	addr := m.next
+	_, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(addr), uintptr(size), syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_FIXED, ^uintptr(0), 0)
+	if errno != 0 {
+		return 0, nil, fmt.Errorf("mapping %d bytes at %#x: %v", size, addr, errno)
+	}
+	m.next += size
+	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
+}
+
+// Protect sets a range's final permission; memory is never writable and executable at once.
+func (m *LowMemory) Protect(addr, size uint64, p jitlink.Perm) error {
+	prot := syscall.PROT_READ
+	switch p {
+	case jitlink.PermRX:
+		prot |= syscall.PROT_EXEC
+	case jitlink.PermRW, jitlink.PermRWZero:
+		prot |= syscall.PROT_WRITE
+	}
+	_, _, errno := syscall.Syscall(syscall.SYS_MPROTECT, uintptr(addr), uintptr((size+pageMask)&^pageMask), uintptr(prot))
+	if errno != 0 {
+		return fmt.Errorf("mprotect %#x+%#x: %v", addr, size, errno)
+	}
+	return nil
+}
+
+// Window returns the reserved low window (0, 0 before the first allocation).
+func (m *LowMemory) Window() (lo, hi uint64) { return m.lo, m.hi }
+
+// Ptr converts an address in the process to a pointer.
+func Ptr(addr uint64) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&addr)) }

@@ -1,0 +1,250 @@
+package linux
+
+import (
+	"os"
+	"sync"
+	"syscall"
+
+	"github.com/jitrun/jitrun/jitlink"
+)
+
+// SharedLib is a read-only view of a precompiled ELF shared library's dynamic symbol table,
+// used to resolve JIT'd references without asking the dynamic loader name by name.
+type SharedLib struct {
+	Path   string
+	Soname string
+	Needed []string
+
+	dynsym, dynstr, versym []byte
+	verNames               map[uint16]string // version index -> version name (from verdef)
+	// GNU hash table.
+	nbuckets, symoffset, bloomSize, bloomShift uint32
+	bloom, buckets, chain                      []byte
+
+	mapOnce sync.Once
+	byName  map[string][]uint32 // fallback index when there is no usable GNU hash
+}
+
+// ExtSym is a symbol a shared library defines.
+type ExtSym struct {
+	Value uint64 // st_value: an offset from the library's load base
+	Size  uint64
+	Type  jitlink.SymType
+	Weak  bool
+	Abs   bool // SHN_ABS: Value is an absolute address, not relative to the load base
+}
+
+// mapFile maps a whole file read-only. The mapping stays for the life of the process (the
+// graphs and names read from it are views).
+func mapFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, errf(path, "is a directory")
+	}
+	if st.Size() == 0 {
+		return []byte{}, nil
+	}
+	return syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+}
+
+// MapFile maps a file read-only for the life of the process.
+func MapFile(path string) ([]byte, error) { return mapFile(path) }
+
+// ReadSharedLib parses the dynamic symbol table of a shared library image.
+func ReadSharedLib(path string, data []byte) (*SharedLib, error) {
+	h, err := readHeader(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if h.typ != etDyn {
+		return nil, errf(path, "not a shared library (ELF type %d)", h.typ)
+	}
+	shdrs, err := readSections(path, data, h)
+	if err != nil {
+		return nil, err
+	}
+	l := &SharedLib{Path: path}
+	var verdef []byte
+	var verdefStr []byte
+	var dynamic []byte
+	for i := range shdrs {
+		s := &shdrs[i]
+		switch s.typ {
+		case shtDynsym:
+			if s.entsize != 24 || s.link >= uint32(len(shdrs)) {
+				return nil, errf(path, "bad dynamic symbol table")
+			}
+			l.dynsym = sectionData(data, s)
+			l.dynstr = sectionData(data, &shdrs[s.link])
+		case shtGnuHash:
+			l.readGnuHash(sectionData(data, s))
+		case shtGnuVersym:
+			l.versym = sectionData(data, s)
+		case shtGnuVerdef:
+			verdef = sectionData(data, s)
+			if s.link < uint32(len(shdrs)) {
+				verdefStr = sectionData(data, &shdrs[s.link])
+			}
+		case shtDynamic:
+			dynamic = sectionData(data, s)
+		}
+	}
+	if l.dynsym == nil {
+		return nil, errf(path, "shared library has no dynamic symbol table")
+	}
+	l.verNames = map[uint16]string{}
+	for off := 0; off+20 <= len(verdef); {
+		b := verdef[off:]
+		ndx := le.Uint16(b[4:])
+		aux, next := le.Uint32(b[12:]), le.Uint32(b[16:])
+		if a := off + int(aux); aux != 0 && a+8 <= len(verdef) {
+			if n, ok := cstring(verdefStr, le.Uint32(verdef[a:])); ok {
+				l.verNames[ndx&0x7fff] = n
+			}
+		}
+		if next == 0 {
+			break
+		}
+		off += int(next)
+	}
+	for off := 0; off+16 <= len(dynamic); off += 16 {
+		tag, val := le.Uint64(dynamic[off:]), le.Uint64(dynamic[off+8:])
+		if tag == 0 {
+			break
+		}
+		if val > 1<<32 {
+			continue
+		}
+		switch tag {
+		case 1: // DT_NEEDED
+			if n, ok := cstring(l.dynstr, uint32(val)); ok {
+				l.Needed = append(l.Needed, n)
+			}
+		case 14: // DT_SONAME
+			l.Soname, _ = cstring(l.dynstr, uint32(val))
+		}
+	}
+	return l, nil
+}
+
+func (l *SharedLib) readGnuHash(b []byte) {
+	if len(b) < 16 {
+		return
+	}
+	nb, so, bs, sh := le.Uint32(b), le.Uint32(b[4:]), le.Uint32(b[8:]), le.Uint32(b[12:])
+	need := 16 + uint64(bs)*8 + uint64(nb)*4
+	if nb == 0 || bs == 0 || uint64(len(b)) < need {
+		return
+	}
+	l.nbuckets, l.symoffset, l.bloomSize, l.bloomShift = nb, so, bs, sh
+	l.bloom = b[16 : 16+uint64(bs)*8]
+	l.buckets = b[16+uint64(bs)*8 : need]
+	l.chain = b[need:]
+}
+
+func gnuHash(name string) uint32 {
+	h := uint32(5381)
+	for i := 0; i < len(name); i++ {
+		h = h*33 + uint32(name[i])
+	}
+	return h
+}
+
+// Lookup finds a defined global symbol by name. With version "" it returns the default
+// version (what a static link binds an unversioned reference to); otherwise the named one.
+func (l *SharedLib) Lookup(name, version string) (ExtSym, bool) {
+	if l.nbuckets == 0 {
+		l.mapOnce.Do(l.buildMap)
+		for _, i := range l.byName[name] {
+			if s, ok := l.match(i, name, version); ok {
+				return s, true
+			}
+		}
+		return ExtSym{}, false
+	}
+	h := gnuHash(name)
+	word := le.Uint64(l.bloom[((h/64)%l.bloomSize)*8:])
+	mask := uint64(1)<<(h%64) | uint64(1)<<((h>>l.bloomShift)%64)
+	if word&mask != mask {
+		return ExtSym{}, false
+	}
+	i := le.Uint32(l.buckets[(h%l.nbuckets)*4:])
+	if i == 0 || i < l.symoffset {
+		return ExtSym{}, false
+	}
+	for {
+		ci := uint64(i-l.symoffset) * 4
+		if ci+4 > uint64(len(l.chain)) {
+			return ExtSym{}, false
+		}
+		h2 := le.Uint32(l.chain[ci:])
+		if h|1 == h2|1 {
+			if s, ok := l.match(i, name, version); ok {
+				return s, true
+			}
+		}
+		if h2&1 != 0 {
+			return ExtSym{}, false
+		}
+		i++
+	}
+}
+
+func (l *SharedLib) buildMap() {
+	l.byName = map[string][]uint32{}
+	for i := uint32(1); int(i+1)*24 <= len(l.dynsym); i++ {
+		if n, ok := cstring(l.dynstr, le.Uint32(l.dynsym[i*24:])); ok && n != "" {
+			l.byName[n] = append(l.byName[n], i)
+		}
+	}
+}
+
+// match checks dynamic symbol i against a name and version request.
+func (l *SharedLib) match(i uint32, name, version string) (ExtSym, bool) {
+	off := uint64(i) * 24
+	if off+24 > uint64(len(l.dynsym)) {
+		return ExtSym{}, false
+	}
+	b := l.dynsym[off:]
+	n, ok := cstring(l.dynstr, le.Uint32(b))
+	if !ok || n != name {
+		return ExtSym{}, false
+	}
+	info, other, shndx := b[4], b[5], le.Uint16(b[6:])
+	if shndx == shnUndef || info>>4 == stbLocal || other&3 == 2 || other&3 == 1 {
+		return ExtSym{}, false
+	}
+	if l.versym != nil && uint64(i)*2+2 <= uint64(len(l.versym)) {
+		v := le.Uint16(l.versym[i*2:])
+		if version == "" {
+			if v&0x8000 != 0 { // hidden: not the default version
+				return ExtSym{}, false
+			}
+		} else if l.verNames[v&0x7fff] != version {
+			return ExtSym{}, false
+		}
+	} else if version != "" {
+		return ExtSym{}, false
+	}
+	s := ExtSym{Value: le.Uint64(b[8:]), Size: le.Uint64(b[16:]), Weak: info>>4 == stbWeak}
+	s.Abs = shndx == shnAbs
+	switch info & 0xf {
+	case sttFunc:
+		s.Type = jitlink.Func
+	case sttGnuIfun:
+		s.Type = jitlink.IFunc
+	case sttObject, sttCommon:
+		s.Type = jitlink.Object
+	case sttTLS:
+		s.Type = jitlink.TLS
+	}
+	return s, true
+}
