@@ -323,8 +323,15 @@ func (l *Link) Layout(mem Memory) error {
 				}
 			}
 		case PermRW:
+			// One copy per variable: aliases (signgam and __signgam) share it.
+			byTarget := map[uint64]uint64{}
 			for _, c := range l.Copies {
+				if o, ok := byTarget[c.Target]; ok {
+					copyOffs = append(copyOffs, o)
+					continue
+				}
 				off = alignUp(off, copyAlign(c.Size))
+				byTarget[c.Target] = off
 				copyOffs = append(copyOffs, off)
 				off += c.Size
 			}

@@ -62,8 +62,18 @@ func (d *Dylib) Link() error {
 	if err := l.ApplyFixups(); err != nil {
 		return err
 	}
+	done := map[uint64]bool{}
 	for _, c := range l.Copies {
+		// A copy relocation: the JIT'd program owns the variable from now on, and every
+		// loaded library that reaches it through its GOT is pointed at the copy.
+		if done[c.Target] {
+			continue // an alias of a variable already copied
+		}
+		done[c.Target] = true
 		copy(l.Mem(c.Addr, c.Size), unsafeBytes(c.Target, c.Size))
+		if err := linux.RedirectData(c.Target, c.Addr); err != nil {
+			return err
+		}
 	}
 	if err := l.Protect(d.s.mem); err != nil {
 		return err
@@ -83,6 +93,9 @@ func (d *Dylib) Link() error {
 		}
 	}
 	d.inits, d.finis = l.Initializers(), l.Finalizers()
+	if err := d.export(); err != nil {
+		return err
+	}
 	d.linked = true
 	return nil
 }
@@ -493,4 +506,23 @@ func (d *Dylib) loadNeeded() error {
 		}
 	}
 	return nil
+}
+
+// export makes the dylib's global definitions visible to precompiled libraries loaded
+// afterwards (as an executable linked with --export-dynamic): a CPython extension module
+// binds PyLong_FromLong to the JIT'd interpreter.
+func (d *Dylib) export() error {
+	var exps []linux.Export
+	for name, s := range d.defs {
+		if s.Res != s || s.Visibility == jitlink.Hidden || s.Visibility == jitlink.Internal {
+			continue
+		}
+		if s.Type == jitlink.TLS || s.Type == jitlink.SectionSym {
+			continue
+		}
+		exps = append(exps, linux.Export{Name: name, Addr: s.Addr, Size: s.Size,
+			Func: s.Type == jitlink.Func || s.Type == jitlink.IFunc})
+	}
+	sort.Slice(exps, func(i, j int) bool { return exps[i].Name < exps[j].Name })
+	return linux.ExportSymbols("jitrun-"+d.Name, exps)
 }

@@ -261,3 +261,34 @@ uintptr_t jitrun_runtime_symbol(const char *name) {
 		return (uintptr_t)jitrun_sysv_signal;
 	return 0;
 }
+
+// ---- Loaded objects ----------------------------------------------------------------------
+struct list_ctx {
+	struct jitrun_obj *out;
+	int max, n;
+};
+
+static int list_cb(struct dl_phdr_info *info, size_t size, void *arg) {
+	(void)size;
+	struct list_ctx *c = arg;
+	if (c->n >= c->max)
+		return 1;
+	struct jitrun_obj *o = &c->out[c->n++];
+	o->base = info->dlpi_addr;
+	o->name = info->dlpi_name;
+	o->relro_start = o->relro_end = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
+			o->relro_start = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+			o->relro_end = o->relro_start + info->dlpi_phdr[i].p_memsz;
+		}
+	}
+	return 0;
+}
+
+// Lists the objects the dynamic loader has loaded (dl_iterate_phdr), up to max.
+int jitrun_list_objects(struct jitrun_obj *out, int max) {
+	struct list_ctx c = {out, max, 0};
+	dl_iterate_phdr(list_cb, &c);
+	return c.n;
+}

@@ -17,3 +17,9 @@ int jitrun_register_eh_frame(void *begin);
 void jitrun_deregister_eh_frame(void *begin);
 uintptr_t jitrun_runtime_symbol(const char *name);
 void jitrun_set_progname(char *argv0);
+struct jitrun_obj {
+	uintptr_t base;
+	const char *name;
+	uintptr_t relro_start, relro_end;
+};
+int jitrun_list_objects(struct jitrun_obj *out, int max);
