@@ -524,5 +524,34 @@ func (d *Dylib) export() error {
 			Func: s.Type == jitlink.Func || s.Type == jitlink.IFunc})
 	}
 	sort.Slice(exps, func(i, j int) bool { return exps[i].Name < exps[j].Name })
-	return linux.ExportSymbols("jitrun-"+d.Name, exps)
+	if err := linux.ExportSymbols("jitrun-"+d.Name, exps); err != nil {
+		return err
+	}
+	if d != d.s.main {
+		return nil
+	}
+	// The program's view of dlsym: its definitions, then the canonical stubs and copies of
+	// library symbols it references (what a native executable's .dynsym would hold).
+	table := map[string]uint64{}
+	for _, e := range exps {
+		table[e.Name] = e.Addr
+	}
+	for _, t := range d.exts {
+		if t != nil && (t.NeedsStub || t.NeedsCopy) && t.Version == "" {
+			if _, ok := table[t.Name]; !ok {
+				table[t.Name] = t.Addr
+			}
+		}
+	}
+	names := make([]string, 0, len(table))
+	for n := range table {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	addrs := make([]uint64, len(names))
+	for i, n := range names {
+		addrs[i] = table[n]
+	}
+	linux.SetMainSymbols(names, addrs)
+	return nil
 }

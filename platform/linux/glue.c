@@ -81,11 +81,28 @@ void *jitrun_hostvar(const char *name) {
 // The dispositions the process started with, recorded before the Go runtime installs its own
 // handlers, so the JIT'd program starts with what a native process would have had.
 static struct sigaction initial_actions[65];
+static sigset_t initial_mask;
 static int initial_recorded;
 
+// Runs from libc's start-up, before the Go runtime exists (the host is linked externally, so
+// its entry is libc's _start). Besides recording the initial state, it blocks the signals a
+// program sends itself (SIGUSR1, SIGALRM, ...) that the Go runtime lets a thread keep
+// blocked: every Go thread inherits this mask, so a process-directed signal is delivered to
+// the program's threads only, and one the program blocks stays pending, as natively. The
+// main thread gets the initial mask back before the program starts.
 __attribute__((constructor)) static void record_initial_signals(void) {
 	for (int s = 1; s < 65; s++)
 		sigaction(s, 0, &initial_actions[s]);
+	sigprocmask(SIG_SETMASK, 0, &initial_mask);
+	sigset_t block;
+	sigemptyset(&block);
+	int program_signals[] = {SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+	                         SIGIO, SIGPWR};
+	for (unsigned i = 0; i < sizeof program_signals / sizeof program_signals[0]; i++)
+		sigaddset(&block, program_signals[i]);
+	for (int s = SIGRTMIN + 2; s <= SIGRTMAX; s++)
+		sigaddset(&block, s);
+	sigprocmask(SIG_BLOCK, &block, 0);
 	initial_recorded = 1;
 }
 
@@ -109,10 +126,8 @@ void jitrun_restore_signals(void) {
 			continue;
 		sigaction(s, &a, 0);
 	}
-	// A native program starts with every signal unblocked unless its parent blocked it.
-	sigset_t none;
-	sigemptyset(&none);
-	pthread_sigmask(SIG_SETMASK, &none, 0);
+	// A native program starts with the signal mask its parent gave it.
+	pthread_sigmask(SIG_SETMASK, &initial_mask, 0);
 }
 
 // The JIT'd program's own sigaction/signal calls come here: a handler running on a thread the
@@ -251,8 +266,53 @@ void jitrun_deregister_eh_frame(void *begin) {
 		deregister_frame(begin);
 }
 
+// ---- dlsym for JIT'd code ----------------------------------------------------------------
+// The JIT'd program plays the executable: ld.so would search it first for dlsym(RTLD_DEFAULT)
+// and dlsym(dlopen(NULL)), and find there its definitions and the canonical addresses of
+// library functions it takes the address of (a non-PIE executable's PLT entries). The table
+// is sorted by name; Go fills it once the program is linked.
+static const char **main_names;
+static uintptr_t *main_addrs;
+static long main_count;
+static void *host_handle;
+
+void jitrun_set_main_symbols(const char **names, uintptr_t *addrs, long n) {
+	main_names = names;
+	main_addrs = addrs;
+	main_count = n;
+	host_handle = dlopen(0, RTLD_LAZY | RTLD_NOLOAD);
+}
+
+static int find_main(const char *name, uintptr_t *out) {
+	long lo = 0, hi = main_count;
+	while (lo < hi) {
+		long mid = (lo + hi) / 2;
+		int c = strcmp(main_names[mid], name);
+		if (c == 0) {
+			*out = main_addrs[mid];
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void *jitrun_dlsym_wrapper(void *h, const char *name) {
+	uintptr_t a;
+	if ((h == RTLD_DEFAULT || (h && h == host_handle)) && find_main(name, &a)) {
+		dlerror(); // a successful dlsym leaves no error pending
+		return (void *)a;
+	}
+	return dlsym(h, name);
+}
+
 // ---- Runtime definitions for JIT'd code --------------------------------------------------
 uintptr_t jitrun_runtime_symbol(const char *name) {
+	if (!strcmp(name, "dlsym"))
+		return (uintptr_t)jitrun_dlsym_wrapper;
 	if (!strcmp(name, "sigaction") || !strcmp(name, "__sigaction"))
 		return (uintptr_t)jitrun_sigaction;
 	if (!strcmp(name, "signal") || !strcmp(name, "bsd_signal") || !strcmp(name, "__bsd_signal"))

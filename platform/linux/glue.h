@@ -23,3 +23,4 @@ struct jitrun_obj {
 	uintptr_t relro_start, relro_end;
 };
 int jitrun_list_objects(struct jitrun_obj *out, int max);
+void jitrun_set_main_symbols(const char **names, uintptr_t *addrs, long n);

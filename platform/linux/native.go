@@ -142,3 +142,13 @@ func RunMain(p Program) {
 	C.jitrun_run_main(C.uintptr_t(p.Main), C.int(len(p.Argv)), argv, nil)
 	panic("unreachable: main returned through exit")
 }
+
+// SetMainSymbols gives the dlsym seen by JIT'd code the program's own symbol table (sorted
+// by name): dlsym(RTLD_DEFAULT, ...) and dlsym(dlopen(NULL), ...) search it first, as ld.so
+// searches a native executable first.
+func SetMainSymbols(names []string, addrs []uint64) {
+	if len(names) == 0 {
+		return
+	}
+	C.jitrun_set_main_symbols(cStrings(names), cArray(addrs), C.long(len(names)))
+}
