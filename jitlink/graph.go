@@ -92,6 +92,8 @@ type Section struct {
 	Data     []byte // contents (nil for zero-fill); a view of the input, never written
 	Edges    []Edge
 	Priority int  // init/fini priority (65535 when none)
+	// TLSOffset is a thread-local section's offset in the link's TLS block.
+	TLSOffset uint64
 	Discard  bool // member of a COMDAT group another graph provides
 	Merge    bool // SHF_MERGE: duplicate constants may be shared
 	Strings  bool // SHF_STRINGS
@@ -172,11 +174,19 @@ type Symbol struct {
 	Target uint64
 
 	// Link-time needs, set by the arch scan over edges that reference this definition.
-	NeedsGOT  bool
-	NeedsStub bool // a stub in the JIT'd code jumps to it (external or IFUNC)
-	NeedsCopy bool // external data referenced with a 32-bit fixup: a copy in JIT'd memory
-	GOTIndex  int32
-	StubIndex int32
+	NeedsGOT   bool
+	NeedsStub  bool // a stub in the JIT'd code jumps to it (external or IFUNC)
+	NeedsCopy  bool // external data referenced with a 32-bit fixup: a copy in JIT'd memory
+	NeedsTLSGD bool // a GOT pair {module, offset} for general-dynamic access
+	NeedsGOTTP bool // a GOT entry holding the %fs offset, for initial-exec access
+	GOTIndex   int32
+	StubIndex  int32
+	TLSGDIndex int32
+	GOTTPIndex int32
+	// TLSModule is the TLS module id of an external thread-local symbol's library; for
+	// those, Addr is the offset in that module's block and Target the %fs offset (0 if the
+	// library's TLS is not static).
+	TLSModule uint64
 	Lib       string // for External: the library that defines it
 }
 

@@ -47,8 +47,10 @@ type Link struct {
 	// RelocName names an edge's original relocation type for messages.
 	RelocName func(uint16) string
 
-	GOT, Stubs, Copies, Commons []*Symbol
-	NeedGOTBase                 bool
+	GOT                     []GOTEntry
+	Stubs, Copies, Commons  []*Symbol
+	NeedGOTBase             bool
+	TLS                     TLSBlock
 
 	GOTBase, StubBase, SlotBase uint64
 	Segments                    []Segment
@@ -65,6 +67,53 @@ type Link struct {
 	initFrags, finiFrags  []*Section
 	initCodeSize          uint64
 	startStop             map[string][2]uint64 // section name -> [start, end)
+}
+
+// GOTKind says what a GOT entry holds.
+type GOTKind uint8
+
+// GOT entry kinds.
+const (
+	GOTAddr   GOTKind = iota // the symbol's address
+	GOTTPOff                 // the symbol's offset from the thread pointer (initial exec)
+	GOTModule                // the TLS module id of the symbol's block (first of a GD/LD pair)
+	GOTDTPOff                // the symbol's offset in its TLS block (second of a GD pair)
+	GOTZero                  // zero (second of the LD pair)
+)
+
+// GOTEntry is one 8-byte GOT slot.
+type GOTEntry struct {
+	Sym  *Symbol
+	Kind GOTKind
+}
+
+// TLSBlock is a link's thread-local storage: the .tdata image followed by .tbss, registered
+// with the C library as one TLS module.
+type TLSBlock struct {
+	Size, Align, InitSize uint64
+	Template              uint64 // address of the relocated .tdata image in JIT'd memory
+	Static                bool   // some access needs a fixed %fs offset (initial/local exec)
+	NeedLD                bool   // a local-dynamic GOT pair is needed
+	LDIndex               int32
+	ModID                 uint64 // module id, once registered
+	TPOff                 int64  // block start relative to the thread pointer, if Static
+	sections              []*Section
+}
+
+// TPOff returns the thread-pointer offset of a thread-local symbol.
+func (l *Link) TPOff(t *Symbol) uint64 {
+	if t.Def == External {
+		return t.Target
+	}
+	return uint64(l.TLS.TPOff) + t.Addr
+}
+
+// Module returns the TLS module id of a thread-local symbol.
+func (l *Link) Module(t *Symbol) uint64 {
+	if t.Def == External {
+		return t.TLSModule
+	}
+	return l.TLS.ModID
 }
 
 // NewLink starts a link batch.
@@ -105,7 +154,9 @@ func (l *Link) EdgeError(sec *Section, e *Edge, msg string) error {
 }
 
 // live reports whether a section is loaded.
-func live(s *Section) bool { return s != nil && !s.Discard && s.Kind.Perm() != PermNone }
+func live(s *Section) bool {
+	return s != nil && !s.Discard && (s.Kind.Perm() != PermNone || s.Kind == KindTLSData || s.Kind == KindTLSZeroFill)
+}
 
 // target returns the resolved definition an edge refers to.
 func (g *Graph) target(e *Edge, zero *Symbol) *Symbol {
@@ -152,14 +203,27 @@ func (l *Link) Scan() error {
 			}
 		}
 	}
+	l.TLS.LDIndex = -1
+	if l.TLS.NeedLD {
+		l.TLS.LDIndex = int32(len(l.GOT))
+		l.GOT = append(l.GOT, GOTEntry{nil, GOTModule}, GOTEntry{nil, GOTZero})
+	}
 	return nil
 }
 
 func (l *Link) number(t *Symbol) {
-	t.GOTIndex, t.StubIndex = -1, -1
+	t.GOTIndex, t.StubIndex, t.TLSGDIndex, t.GOTTPIndex = -1, -1, -1, -1
 	if t.NeedsGOT {
 		t.GOTIndex = int32(len(l.GOT))
-		l.GOT = append(l.GOT, t)
+		l.GOT = append(l.GOT, GOTEntry{t, GOTAddr})
+	}
+	if t.NeedsTLSGD {
+		t.TLSGDIndex = int32(len(l.GOT))
+		l.GOT = append(l.GOT, GOTEntry{t, GOTModule}, GOTEntry{t, GOTDTPOff})
+	}
+	if t.NeedsGOTTP {
+		t.GOTTPIndex = int32(len(l.GOT))
+		l.GOT = append(l.GOT, GOTEntry{t, GOTTPOff})
 	}
 	if t.NeedsStub {
 		t.StubIndex = int32(len(l.Stubs))
@@ -233,7 +297,8 @@ func (l *Link) Layout(mem Memory) error {
 			}
 			switch sec.Kind {
 			case KindTLSData, KindTLSZeroFill:
-				return fmt.Errorf("%s: section %s: thread-local storage is not supported yet", g.Name, sec.Name)
+				l.TLS.sections = append(l.TLS.sections, sec)
+				continue
 			case KindEHFrame:
 				eh = append(eh, sec)
 				continue
@@ -263,6 +328,7 @@ func (l *Link) Layout(mem Memory) error {
 	}
 	initOrder(l.inits)
 	initOrder(l.finis)
+	l.layoutTLS()
 	for p := range cident {
 		sort.SliceStable(cident[p], func(i, j int) bool { return cident[p][i].Name < cident[p][j].Name })
 	}
@@ -278,7 +344,7 @@ func (l *Link) Layout(mem Memory) error {
 	}
 	type blob struct{ off, size uint64 }
 	var segStart [PermRWZero + 1]uint64
-	var stubs, slots, got, ehTerm, initCode, finiCode, dso blob
+	var stubs, slots, got, ehTerm, initCode, finiCode, dso, tlsTemplate blob
 	var copyOffs, commonOffs []uint64
 	for p := PermRX; p <= PermRWZero; p++ {
 		off = alignUp(off, pageSize)
@@ -301,6 +367,11 @@ func (l *Link) Layout(mem Memory) error {
 				finiCode, off = l.placeFrags(l.finiFrags, off, put)
 			}
 		case PermR:
+			if l.TLS.InitSize > 0 {
+				off = alignUp(off, l.TLS.Align)
+				tlsTemplate = blob{off, l.TLS.InitSize}
+				off += l.TLS.InitSize
+			}
 			for _, s := range eh {
 				put(s)
 			}
@@ -376,6 +447,13 @@ func (l *Link) Layout(mem Memory) error {
 		l.FiniCode = base + finiCode.off
 	}
 	l.DSOHandle.Addr = base + dso.off
+	l.TLS.Template = base + tlsTemplate.off
+	for _, s := range l.TLS.sections {
+		if s.Kind == KindTLSData {
+			s.Addr = l.TLS.Template + s.TLSOffset
+			copy(l.Mem(s.Addr, s.Size), s.Data)
+		}
+	}
 	for i, c := range l.Copies {
 		c.Addr = base + copyOffs[i]
 	}
@@ -396,6 +474,36 @@ func (l *Link) Layout(mem Memory) error {
 	}
 	l.assignAddrs()
 	return nil
+}
+
+// layoutTLS gives each thread-local section its offset in the TLS block: .tdata sections
+// first (they form the initialisation image), then .tbss.
+func (l *Link) layoutTLS() {
+	sort.SliceStable(l.TLS.sections, func(i, j int) bool {
+		return l.TLS.sections[i].Kind == KindTLSData && l.TLS.sections[j].Kind != KindTLSData
+	})
+	var off uint64
+	l.TLS.Align = 1
+	for _, s := range l.TLS.sections {
+		off = alignUp(off, s.Align)
+		s.TLSOffset = off
+		off += s.Size
+		if s.Align > l.TLS.Align {
+			l.TLS.Align = s.Align
+		}
+		if s.Kind == KindTLSData {
+			l.TLS.InitSize = off
+		}
+	}
+	l.TLS.Size = off
+}
+
+// TLSImage returns the relocated .tdata image (valid after ApplyTLSTemplateFixups).
+func (l *Link) TLSImage() []byte {
+	if l.TLS.InitSize == 0 {
+		return nil
+	}
+	return l.Mem(l.TLS.Template, l.TLS.InitSize)
 }
 
 // placeFrags lays .init/.fini fragments out as one function: prologue, fragments, epilogue.
@@ -443,6 +551,10 @@ func (l *Link) assignAddrs() {
 				s.Addr = 0
 				continue
 			}
+			if k := s.Section.Kind; k == KindTLSData || k == KindTLSZeroFill {
+				s.Addr = s.Section.TLSOffset + s.Value // thread-local: an offset in the block
+				continue
+			}
 			s.Addr = s.Section.Addr + s.Value
 		}
 	})
@@ -460,14 +572,28 @@ func (l *Link) Mem(addr, size uint64) []byte {
 	return l.mem[o : o+size]
 }
 
-// ApplyFixups applies every edge of every loaded section, in parallel over graphs, and
-// fills the GOT, stub slots and stubs. Copies are filled from their library originals.
+// ApplyTLSTemplateFixups applies the edges inside .tdata sections, so the TLS image can be
+// registered before the code that needs its module id and offset is fixed up.
+func (l *Link) ApplyTLSTemplateFixups() error {
+	return l.applyEdges(func(s *Section) bool { return s.Kind == KindTLSData })
+}
+
+// ApplyFixups applies every other edge of every loaded section, in parallel over graphs, and
+// fills the GOT, stub slots and stubs.
 func (l *Link) ApplyFixups() error {
+	if err := l.applyEdges(func(s *Section) bool { return s.Kind != KindTLSData && s.Kind != KindTLSZeroFill }); err != nil {
+		return err
+	}
+	l.fillTables()
+	return nil
+}
+
+func (l *Link) applyEdges(want func(*Section) bool) error {
 	errs := make([][]error, len(l.Graphs))
 	parallel(len(l.Graphs), func(i int) {
 		g := l.Graphs[i]
 		for _, sec := range g.Sections {
-			if !live(sec) || len(sec.Edges) == 0 {
+			if !live(sec) || len(sec.Edges) == 0 || !want(sec) {
 				continue
 			}
 			m := l.Mem(sec.Addr, sec.Size)
@@ -486,8 +612,26 @@ func (l *Link) ApplyFixups() error {
 	if len(all) > 0 {
 		return joinErrors(all)
 	}
-	for i, s := range l.GOT {
-		le64(l.Mem(l.GOTBase+uint64(i)*8, 8), s.Addr)
+	return nil
+}
+
+func (l *Link) fillTables() {
+	for i, e := range l.GOT {
+		var v uint64
+		switch e.Kind {
+		case GOTAddr:
+			v = e.Sym.Addr
+		case GOTTPOff:
+			v = l.TPOff(e.Sym)
+		case GOTModule:
+			v = l.TLS.ModID
+			if e.Sym != nil {
+				v = l.Module(e.Sym)
+			}
+		case GOTDTPOff:
+			v = e.Sym.Addr
+		}
+		le64(l.Mem(l.GOTBase+uint64(i)*8, 8), v)
 	}
 	ss := l.Arch.StubSize()
 	for i, s := range l.Stubs {
@@ -496,7 +640,6 @@ func (l *Link) ApplyFixups() error {
 		stub := l.StubBase + uint64(i)*ss
 		l.Arch.WriteStub(l.Mem(stub, ss), stub, slot)
 	}
-	return nil
 }
 
 // SetStubTarget points stub slot of s at addr (used once an IFUNC resolver has run).

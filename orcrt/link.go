@@ -59,6 +59,9 @@ func (d *Dylib) Link() error {
 		return err
 	}
 	d.placeSynthetics()
+	if err := d.registerTLS(); err != nil {
+		return err
+	}
 	if err := l.ApplyFixups(); err != nil {
 		return err
 	}
@@ -484,6 +487,15 @@ func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
 		}
 		t := &jitlink.Symbol{Name: name, Version: version, Def: jitlink.External, Binding: jitlink.Global,
 			Type: es.Type, Size: es.Size, Addr: addr, Target: addr, Lib: sl.path}
+		if es.Type == jitlink.TLS {
+			// A library's thread-local variable: its offset in the library's TLS block,
+			// the module id, and the %fs offset when the block is static.
+			modid, tpoff, ok := h.TLSInfo()
+			if !ok {
+				return nil, fmt.Errorf("%s: thread-local symbol `%s' but no TLS module", sl.path, name)
+			}
+			t.Addr, t.TLSModule, t.Target = es.Value, modid, uint64(tpoff)
+		}
 		if es.Type == jitlink.IFunc {
 			t.Type = jitlink.Func
 		}
@@ -553,5 +565,30 @@ func (d *Dylib) export() error {
 		addrs[i] = table[n]
 	}
 	linux.SetMainSymbols(names, addrs)
+	return nil
+}
+
+// registerTLS fixes up the dylib's .tdata image and registers its TLS block with the C
+// library, which gives it a module id (and a static %fs offset when initial- or local-exec
+// code needs one); only then can the code that refers to thread-locals be fixed up.
+func (d *Dylib) registerTLS() error {
+	l := d.link
+	if l.TLS.Size == 0 {
+		return nil
+	}
+	if err := l.ApplyTLSTemplateFixups(); err != nil {
+		return err
+	}
+	modid, tpoff, err := linux.RegisterTLS("jitrun-tls-"+d.Name, l.TLSImage(), l.TLS.Size, l.TLS.Align, l.TLS.Static)
+	if st, ok := err.(*linux.StaticTLSError); ok {
+		// glibc's static TLS surplus is fixed at start-up: start again with a larger one.
+		if rerr := linux.ReexecForStaticTLS(st.Need); rerr != nil {
+			return fmt.Errorf("%s: %v (GD/LD/TLSDESC-only code has no such limit)", d.Name, rerr)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	l.TLS.ModID, l.TLS.TPOff = modid, tpoff
 	return nil
 }

@@ -71,12 +71,47 @@ func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitl
 			}
 		}
 	case Pointer64, Delta64, Size32, Size64, None:
-	default:
-		if IsTLS(e.Kind) {
-			return l.EdgeError(sec, e, "thread-local storage relocations are not supported yet")
+	case TLSGD:
+		t.NeedsTLSGD = true
+	case TLSLD:
+		l.TLS.NeedLD = true
+	case DTPOff32, DTPOff64, DTPMod64:
+	case GOTTPOff:
+		t.NeedsGOTTP = true
+		return needStatic(l, sec, e, t)
+	case TPOff32, TPOff64:
+		return needStatic(l, sec, e, t)
+	case GOTPC32TLSDesc:
+		// Relax the descriptor sequence to initial exec, as ld does for an executable.
+		c := sec.Data
+		if e.Offset < 3 || e.Offset+4 > uint64(len(c)) || c[e.Offset-2] != 0x8d || c[e.Offset-1]&0xc7 != 0x05 {
+			return l.EdgeError(sec, e, "unrecognised TLS descriptor instruction")
 		}
+		e.Kind = RelaxedTLSDescToIE
+		t.NeedsGOTTP = true
+		return needStatic(l, sec, e, t)
+	case TLSDescCall:
+		c := sec.Data
+		if e.Offset+2 > uint64(len(c)) || c[e.Offset] != 0xff || c[e.Offset+1] != 0x10 {
+			return l.EdgeError(sec, e, "unrecognised TLS descriptor call")
+		}
+		e.Kind = RelaxedTLSDescCall
+	default:
 		return l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
 	}
+	return nil
+}
+
+// needStatic notes that the TLS block needs a fixed offset from the thread pointer on every
+// thread (static TLS), which initial- and local-exec accesses assume.
+func needStatic(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) error {
+	if t.Def == jitlink.External {
+		if t.Target == 0 {
+			return l.EdgeError(sec, e, "initial-exec access to thread-local storage of "+t.Lib+", whose TLS is not static")
+		}
+		return nil
+	}
+	l.TLS.Static = true
 	return nil
 }
 
@@ -177,6 +212,27 @@ func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.
 		mem[e.Offset-2] = 0xe9 // jmp rel32; nop
 		mem[e.Offset+3] = 0x90
 		return put32s(l, sec, e, mem[e.Offset-1:], int64(S+A-(P-1)))
+	case TLSGD:
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.TLSGDIndex)*8+A-P))
+	case TLSLD:
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(l.TLS.LDIndex)*8+A-P))
+	case DTPOff32:
+		return put32s(l, sec, e, b, int64(S+A))
+	case DTPOff64:
+		le.PutUint64(b, S+A)
+	case DTPMod64:
+		le.PutUint64(b, l.Module(t))
+	case GOTTPOff:
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
+	case RelaxedTLSDescToIE:
+		mem[e.Offset-2] = 0x8b // lea -> mov from the GOT entry
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
+	case RelaxedTLSDescCall:
+		mem[e.Offset], mem[e.Offset+1] = 0x66, 0x90
+	case TPOff32:
+		return put32s(l, sec, e, b, int64(l.TPOff(t)+A))
+	case TPOff64:
+		le.PutUint64(b, l.TPOff(t)+A)
 	default:
 		return l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
 	}

@@ -352,3 +352,22 @@ int jitrun_list_objects(struct jitrun_obj *out, int max) {
 	dl_iterate_phdr(list_cb, &c);
 	return c.n;
 }
+
+// ---- Thread-local storage of loaded libraries ---------------------------------------------
+// Reports a library's TLS module id and, when its block is static TLS (at a fixed offset from
+// the thread pointer on every thread, as for libraries loaded at start-up), that offset.
+int jitrun_tls_info(void *h, uintptr_t *modid, intptr_t *tpoff) {
+	size_t id = 0;
+	if (dlinfo(h, RTLD_DI_TLS_MODID, &id) != 0 || id == 0)
+		return -1;
+	*modid = id;
+	*tpoff = 0;
+	void *block = 0;
+	if (dlinfo(h, RTLD_DI_TLS_DATA, &block) == 0 && block) {
+		uintptr_t tp = (uintptr_t)__builtin_thread_pointer();
+		uintptr_t b = (uintptr_t)block;
+		if (b < tp && tp - b <= (1u << 20))
+			*tpoff = (intptr_t)(b - tp);
+	}
+	return 0;
+}

@@ -24,3 +24,4 @@ struct jitrun_obj {
 };
 int jitrun_list_objects(struct jitrun_obj *out, int max);
 void jitrun_set_main_symbols(const char **names, uintptr_t *addrs, long n);
+int jitrun_tls_info(void *h, uintptr_t *modid, intptr_t *tpoff);
