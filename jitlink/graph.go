@@ -91,13 +91,13 @@ type Section struct {
 	Size     uint64
 	Data     []byte // contents (nil for zero-fill); a view of the input, never written
 	Edges    []Edge
-	Priority int  // init/fini priority (65535 when none)
+	Priority int // init/fini priority (65535 when none)
 	// TLSOffset is a thread-local section's offset in the link's TLS block.
 	TLSOffset uint64
-	Discard  bool // member of a COMDAT group another graph provides
-	Merge    bool // SHF_MERGE: duplicate constants may be shared
-	Strings  bool // SHF_STRINGS
-	Group    int  // index+1 of the COMDAT group in Graph.Groups, 0 for none
+	Discard   bool // member of a COMDAT group another graph provides
+	Merge     bool // SHF_MERGE: duplicate constants may be shared
+	Strings   bool // SHF_STRINGS
+	Group     int  // index+1 of the COMDAT group in Graph.Groups, 0 for none
 
 	Addr uint64 // load address, set by layout
 }

@@ -47,10 +47,10 @@ type Link struct {
 	// RelocName names an edge's original relocation type for messages.
 	RelocName func(uint16) string
 
-	GOT                     []GOTEntry
-	Stubs, Copies, Commons  []*Symbol
-	NeedGOTBase             bool
-	TLS                     TLSBlock
+	GOT                    []GOTEntry
+	Stubs, Copies, Commons []*Symbol
+	NeedGOTBase            bool
+	TLS                    TLSBlock
 
 	GOTBase, StubBase, SlotBase uint64
 	Segments                    []Segment

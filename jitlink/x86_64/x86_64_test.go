@@ -472,16 +472,6 @@ func TestScanNeeds(t *testing.T) {
 	}
 }
 
-func TestScanRejectsTLS(t *testing.T) {
-	for k := TLSGD; k < numKinds; k++ {
-		f := newFixture(&jitlink.Symbol{Name: "tvar", Def: jitlink.Defined, Type: jitlink.TLS})
-		err := (Arch{}).Scan(f.l, f.sec, f.edge(k, edgeOff, 0), f.t)
-		if err == nil || !strings.Contains(err.Error(), "thread-local") || !strings.Contains(err.Error(), "`tvar'") {
-			t.Errorf("Scan(%s) = %v, want a thread-local storage error naming tvar", KindName(k), err)
-		}
-	}
-}
-
 func TestWriteStub(t *testing.T) {
 	cases := []struct {
 		stub, slot uint64
