@@ -30,8 +30,13 @@ type LowMemory struct {
 	reserved bool
 }
 
-// NewLowMemory returns an allocator that reserves its window on first use.
-func NewLowMemory() *LowMemory { return &LowMemory{} }
+// processLow is the process's one low window: every session shares it (a second reservation
+// would find the first one in its way).
+var processLow = &LowMemory{}
+
+// NewLowMemory returns the process's low-window allocator, which reserves its window on
+// first use.
+func NewLowMemory() *LowMemory { return processLow }
 
 type mapping struct {
 	lo, hi uint64

@@ -222,8 +222,8 @@ func classify(name string, s *shdr) (jitlink.SectionKind, int) {
 	return jitlink.KindROData, 65535
 }
 
-// priority parses the numeric suffix of ".init_array.00101"-style names; 65535 without one
-// (so that for .ctors the result 65535-65535 = 0 marks "no priority").
+// priority parses the numeric suffix of ".init_array.00101"-style names: 65535 without one;
+// for .ctors/.dtors, whose callers store 65535-N, 0 without one (so they also get 65535).
 func priority(name, base string) int {
 	if len(name) <= len(base)+1 {
 		if strings.HasPrefix(base, ".ctors") || strings.HasPrefix(base, ".dtors") {

@@ -1,0 +1,4 @@
+int used_b(int x)
+{
+	return x * x;
+}

@@ -1,0 +1,18 @@
+#include <stdio.h>
+
+static int counter = 100 * ('b' - 96);
+static const char *name = "b";
+
+static int next(void)
+{
+	static int n;
+	return ++n + counter;
+}
+
+void run_b(int times)
+{
+	static int calls;
+	calls++;
+	for (int i = 0; i < times; i++)
+		printf("%s: next=%d calls=%d\n", name, next(), calls);
+}

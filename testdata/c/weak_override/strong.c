@@ -1,0 +1,2 @@
+int config_value = 42;
+const char *backend_name(void) { return "strong backend"; }
