@@ -394,15 +394,21 @@ func (l *Link) Layout(mem Memory) error {
 				}
 			}
 		case PermRW:
-			// One copy per variable: aliases (signgam and __signgam) share it.
-			byTarget := map[uint64]uint64{}
+			// One copy per variable: aliases (signgam and __signgam: one library, one
+			// value) share it.
+			type varKey struct {
+				lib   string
+				value uint64
+			}
+			byVar := map[varKey]uint64{}
 			for _, c := range l.Copies {
-				if o, ok := byTarget[c.Target]; ok {
+				k := varKey{c.Lib, c.Value}
+				if o, ok := byVar[k]; ok {
 					copyOffs = append(copyOffs, o)
 					continue
 				}
 				off = alignUp(off, copyAlign(c.Size))
-				byTarget[c.Target] = off
+				byVar[k] = off
 				copyOffs = append(copyOffs, off)
 				off += c.Size
 			}

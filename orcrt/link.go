@@ -46,9 +46,6 @@ func (d *Dylib) Link() error {
 	l := jitlink.NewLink(d.Name, d.s.arch, d.graphs)
 	l.RelocName = linux.RelocName
 	d.link = l
-	if err := d.loadNeeded(); err != nil {
-		return err
-	}
 	if err := d.bind(); err != nil {
 		return err
 	}
@@ -59,6 +56,15 @@ func (d *Dylib) Link() error {
 		return err
 	}
 	d.placeSynthetics()
+	// The program's definitions become visible to the dynamic loader before its libraries
+	// are loaded, so a library that calls back into the program (an undefined symbol the
+	// program defines) loads, as it would against a native executable.
+	if err := d.export(); err != nil {
+		return err
+	}
+	if err := d.loadLibraries(); err != nil {
+		return err
+	}
 	if err := d.registerTLS(); err != nil {
 		return err
 	}
@@ -96,9 +102,6 @@ func (d *Dylib) Link() error {
 		}
 	}
 	d.inits, d.finis = l.Initializers(), l.Finalizers()
-	if err := d.export(); err != nil {
-		return err
-	}
 	d.linked = true
 	return nil
 }
@@ -445,8 +448,16 @@ func (d *Dylib) placeSynthetics() {
 	}
 }
 
+// extRef is where an external symbol comes from, until its library is loaded.
+type extRef struct {
+	lib *sharedLib
+	es  linux.ExtSym
+}
+
 // lookupExternal resolves a name against the dylib's shared libraries in command-line order,
-// loading a library into the process when something first binds to it.
+// from their symbol tables: nothing is loaded yet (see loadLibraries). Its address is known
+// now only for what jitrun itself provides (the host's copies of libc variables, the
+// signal and dlsym wrappers).
 func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
 	key := name
 	if version != "" {
@@ -464,42 +475,26 @@ func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
 		if !ok {
 			continue
 		}
-		h, err := sl.load()
-		if err != nil {
-			return nil, err
-		}
-		addr := es.Value
-		if !es.Abs {
-			addr += h.Base
-		}
-		isLibc := sl.elf.Soname == "libc.so.6"
-		if es.Type == jitlink.IFunc {
-			if a := h.Sym(name, version); a != 0 {
-				addr = a
-			}
-		}
-		if isLibc {
-			if a := linux.RuntimeSymbol(name); a != 0 {
-				addr = a
-			} else if a := linux.HostVar(name); a != 0 {
-				addr = a
-			}
-		}
 		t := &jitlink.Symbol{Name: name, Version: version, Def: jitlink.External, Binding: jitlink.Global,
-			Type: es.Type, Size: es.Size, Addr: addr, Target: addr, Lib: sl.path}
-		if es.Type == jitlink.TLS {
-			// A library's thread-local variable: its offset in the library's TLS block,
-			// the module id, and the %fs offset when the block is static.
-			modid, tpoff, ok := h.TLSInfo()
-			if !ok {
-				return nil, fmt.Errorf("%s: thread-local symbol `%s' but no TLS module", sl.path, name)
-			}
-			t.Addr, t.TLSModule, t.Target = es.Value, modid, uint64(tpoff)
-		}
+			Type: es.Type, Size: es.Size, Value: es.Value, Lib: sl.path}
+		t.Res = t
 		if es.Type == jitlink.IFunc {
 			t.Type = jitlink.Func
 		}
-		t.Res = t
+		if es.Type == jitlink.TLS {
+			t.Addr = es.Value // the offset in the library's TLS block
+		}
+		if sl.elf.Soname == "libc.so.6" {
+			if a := linux.RuntimeSymbol(name); a != 0 {
+				t.Addr, t.Target = a, a
+			} else if a := linux.HostVar(name); a != 0 {
+				t.Addr, t.Target = a, a
+			}
+		}
+		if d.extRefs == nil {
+			d.extRefs = map[*jitlink.Symbol]extRef{}
+		}
+		d.extRefs[t] = extRef{sl, es}
 		d.exts[key] = t
 		return t, nil
 	}
@@ -507,9 +502,11 @@ func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
 	return nil, nil
 }
 
-// loadNeeded loads the dylib's shared libraries that are not as-needed, in order, as ld.so
-// loads an executable's DT_NEEDED libraries (their initializers run before the program's).
-func (d *Dylib) loadNeeded() error {
+// loadLibraries loads the dylib's shared libraries with the dynamic loader: first those that
+// are not as-needed, in command-line order, as ld.so loads an executable's DT_NEEDED
+// libraries (their initializers run before the program's), then as-needed ones something
+// binds to. Then every external symbol gets its address.
+func (d *Dylib) loadLibraries() error {
 	for _, lib := range d.libs {
 		if lib.shared != nil && !lib.shared.asNeeded {
 			if _, err := lib.shared.load(); err != nil {
@@ -517,9 +514,67 @@ func (d *Dylib) loadNeeded() error {
 			}
 		}
 	}
+	for t, ref := range d.extRefs {
+		if t.Target != 0 {
+			continue // provided by jitrun itself
+		}
+		h, err := ref.lib.load()
+		if err != nil {
+			return err
+		}
+		if ref.es.Type == jitlink.TLS {
+			modid, tpoff, ok := h.TLSInfo()
+			if !ok {
+				return fmt.Errorf("%s: thread-local symbol `%s' but no TLS module", ref.lib.path, t.Name)
+			}
+			t.TLSModule, t.Target = modid, uint64(tpoff)
+			if t.NeedsGOTTP && tpoff == 0 {
+				return fmt.Errorf("initial-exec access to thread-local `%s' of %s, whose TLS is not static", t.Name, ref.lib.path)
+			}
+			continue
+		}
+		addr := ref.es.Value
+		if !ref.es.Abs {
+			addr += h.Base
+		}
+		if ref.es.Type == jitlink.IFunc {
+			// Only the loader knows which implementation the resolver selects.
+			if a := h.Sym(t.Name, t.Version); a != 0 {
+				addr = a
+			}
+		}
+		t.Target = addr
+		if !t.NeedsStub && !t.NeedsCopy {
+			t.Addr = addr
+		}
+	}
 	return nil
 }
 
+// registerTLS fixes up the dylib's .tdata image and registers its TLS block with the C
+// library, which gives it a module id (and a static %fs offset when initial- or local-exec
+// code needs one); only then can the code that refers to thread-locals be fixed up.
+func (d *Dylib) registerTLS() error {
+	l := d.link
+	if l.TLS.Size == 0 {
+		return nil
+	}
+	if err := l.ApplyTLSTemplateFixups(); err != nil {
+		return err
+	}
+	modid, tpoff, err := linux.RegisterTLS("jitrun-tls-"+d.Name, l.TLSImage(), l.TLS.Size, l.TLS.Align, l.TLS.Static)
+	if st, ok := err.(*linux.StaticTLSError); ok {
+		// glibc's static TLS surplus is fixed at start-up: start again with a larger one.
+		if rerr := linux.ReexecForStaticTLS(st.Need); rerr != nil {
+			return fmt.Errorf("%s: %v (GD/LD/TLSDESC-only code has no such limit)", d.Name, rerr)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	l.TLS.ModID, l.TLS.TPOff = modid, tpoff
+	return nil
+}
 // export makes the dylib's global definitions visible to precompiled libraries loaded
 // afterwards (as an executable linked with --export-dynamic): a CPython extension module
 // binds PyLong_FromLong to the JIT'd interpreter.
@@ -565,30 +620,5 @@ func (d *Dylib) export() error {
 		addrs[i] = table[n]
 	}
 	linux.SetMainSymbols(names, addrs)
-	return nil
-}
-
-// registerTLS fixes up the dylib's .tdata image and registers its TLS block with the C
-// library, which gives it a module id (and a static %fs offset when initial- or local-exec
-// code needs one); only then can the code that refers to thread-locals be fixed up.
-func (d *Dylib) registerTLS() error {
-	l := d.link
-	if l.TLS.Size == 0 {
-		return nil
-	}
-	if err := l.ApplyTLSTemplateFixups(); err != nil {
-		return err
-	}
-	modid, tpoff, err := linux.RegisterTLS("jitrun-tls-"+d.Name, l.TLSImage(), l.TLS.Size, l.TLS.Align, l.TLS.Static)
-	if st, ok := err.(*linux.StaticTLSError); ok {
-		// glibc's static TLS surplus is fixed at start-up: start again with a larger one.
-		if rerr := linux.ReexecForStaticTLS(st.Need); rerr != nil {
-			return fmt.Errorf("%s: %v (GD/LD/TLSDESC-only code has no such limit)", d.Name, rerr)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	l.TLS.ModID, l.TLS.TPOff = modid, tpoff
 	return nil
 }

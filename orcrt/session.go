@@ -79,7 +79,12 @@ type sharedLib struct {
 
 func (l *sharedLib) load() (*linux.Library, error) {
 	l.once.Do(func() {
-		l.lib, l.err = linux.Dlopen(l.path)
+		// A path without a slash would make the loader search its own path instead.
+		p := l.path
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		l.lib, l.err = linux.Dlopen(p)
 		if l.err != nil {
 			l.err = fmt.Errorf("%s: cannot load: %v", l.path, l.err)
 		}
@@ -112,6 +117,7 @@ type Dylib struct {
 	defs    map[string]*jitlink.Symbol
 	exts    map[string]*jitlink.Symbol
 	synth   map[string]*jitlink.Symbol
+	extRefs map[*jitlink.Symbol]extRef
 	ifuncs  []*jitlink.Symbol
 	inits   []uint64
 	finis   []uint64
