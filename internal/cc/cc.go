@@ -43,7 +43,8 @@ func Kind(path string) (isSource, isCXX bool) {
 func DefaultCacheDir() (string, error) {
 	base, err := os.UserCacheDir() // $XDG_CACHE_HOME, else $HOME/.cache
 	if err != nil {
-		return "", fmt.Errorf("cannot locate the object cache: %w", err)
+		// No home (a daemon, a bare environment): a per-user directory under the temp dir.
+		return filepath.Join(os.TempDir(), fmt.Sprintf("jitrun-%d", os.Getuid()), "cc"), nil
 	}
 	return filepath.Join(base, "jitrun", "cc"), nil
 }

@@ -1,0 +1,1 @@
+int thin_a(void) { return 7; }
