@@ -26,6 +26,8 @@ func (d *Dylib) Link() error {
 	if d.linked {
 		return nil
 	}
+	st := &d.Stats
+	mark := st.start()
 	r := &resolver{d: d, defs: map[string]*jitlink.Symbol{}, groups: map[string]bool{}}
 	graphs, err := parseObjects(d.objects)
 	if err != nil {
@@ -41,6 +43,7 @@ func (d *Dylib) Link() error {
 		return jitlink.MultiError(r.dups)
 	}
 	d.graphs, d.defs = r.allGraphs, r.defs
+	mark("parse+resolve")
 	d.exts = map[string]*jitlink.Symbol{}
 	d.synth = map[string]*jitlink.Symbol{}
 	l := jitlink.NewLink(d.Name, d.s.arch, d.graphs)
@@ -49,12 +52,15 @@ func (d *Dylib) Link() error {
 	if err := d.bind(); err != nil {
 		return err
 	}
+	mark("bind")
 	if err := l.Scan(); err != nil {
 		return err
 	}
+	mark("scan")
 	if err := l.Layout(d.s.mem); err != nil {
 		return err
 	}
+	mark("layout")
 	d.placeSynthetics()
 	// The program's definitions become visible to the dynamic loader before its libraries
 	// are loaded, so a library that calls back into the program (an undefined symbol the
@@ -62,15 +68,18 @@ func (d *Dylib) Link() error {
 	if err := d.export(); err != nil {
 		return err
 	}
+	mark("export")
 	if err := d.loadLibraries(); err != nil {
 		return err
 	}
+	mark("load libraries")
 	if err := d.registerTLS(); err != nil {
 		return err
 	}
 	if err := l.ApplyFixups(); err != nil {
 		return err
 	}
+	mark("fixups")
 	done := map[uint64]bool{}
 	for _, c := range l.Copies {
 		// A copy relocation: the JIT'd program owns the variable from now on, and every
@@ -102,6 +111,8 @@ func (d *Dylib) Link() error {
 		}
 	}
 	d.inits, d.finis = l.Initializers(), l.Finalizers()
+	mark("finalize")
+	st.count(d)
 	d.linked = true
 	return nil
 }
@@ -575,6 +586,7 @@ func (d *Dylib) registerTLS() error {
 	l.TLS.ModID, l.TLS.TPOff = modid, tpoff
 	return nil
 }
+
 // export makes the dylib's global definitions visible to precompiled libraries loaded
 // afterwards (as an executable linked with --export-dynamic): a CPython extension module
 // binds PyLong_FromLong to the JIT'd interpreter.

@@ -121,8 +121,10 @@ type Dylib struct {
 	ifuncs  []*jitlink.Symbol
 	inits   []uint64
 	finis   []uint64
-	argv0   string
 	firstIn string
+
+	// Stats holds what the last Link did and how long each phase took.
+	Stats LinkStats
 }
 
 type objectInput struct {

@@ -36,6 +36,7 @@ Options:
   --noexec          link only, do not run
   --map             print where every section and symbol went (to stdout)
   --nostdlib        do not add the default libraries (libc, libgcc, libgcc_s)
+  --stats           print link phase times and sizes to stderr
   -h, --help        this help
 `
 
@@ -61,7 +62,7 @@ func run(args []string) int {
 	var (
 		argv0           string
 		noexec, showMap bool
-		nostdlib        bool
+		nostdlib, stats bool
 		progArgs        []string
 		inputs          int
 		steps           []func() error
@@ -81,6 +82,8 @@ func run(args []string) int {
 			showMap = true
 		case a == "--nostdlib":
 			nostdlib = true
+		case a == "--stats":
+			stats = true
 		case strings.HasPrefix(a, "--argv0="):
 			argv0 = strings.TrimPrefix(a, "--argv0=")
 		case a == "-L" || a == "-l":
@@ -126,6 +129,9 @@ func run(args []string) int {
 	}
 	if err := d.Link(); err != nil {
 		return fail(err)
+	}
+	if stats {
+		d.Stats.Write(os.Stderr)
 	}
 	if showMap {
 		if err := d.WriteMap(os.Stdout); err != nil {
