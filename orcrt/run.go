@@ -114,3 +114,11 @@ func (d *Dylib) WriteMap(w io.Writer) error {
 	}
 	return nil
 }
+
+// Segments returns the dylib's memory, one segment per permission group (after Link).
+func (d *Dylib) Segments() []jitlink.Segment {
+	if d.link == nil {
+		return nil
+	}
+	return d.link.Segments
+}
