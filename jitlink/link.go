@@ -55,6 +55,7 @@ type Link struct {
 	GOTBase, StubBase, SlotBase uint64
 	Segments                    []Segment
 	EHFrame                     uint64 // address of the registered .eh_frame (0 if none)
+	EHFrameSize                 uint64 // its size, including the zero terminator
 	InitCode, FiniCode          uint64 // wrapped .init/.fini fragments (0 if none)
 	DSOHandle                   *Symbol
 
@@ -445,6 +446,7 @@ func (l *Link) Layout(mem Memory) error {
 	l.StubBase, l.SlotBase, l.GOTBase = base+stubs.off, base+slots.off, base+got.off
 	if ehTerm.size > 0 {
 		l.EHFrame = eh[0].Addr
+		l.EHFrameSize = base + ehTerm.off + 4 - l.EHFrame
 	}
 	if initCode.size > 0 {
 		l.InitCode = base + initCode.off
@@ -798,4 +800,75 @@ func joinErrors(errs []error) error {
 		return errs[0]
 	}
 	return MultiError(errs)
+}
+
+// DebugSection is one output debug section (all inputs' .debug_X concatenated) with every
+// relocation applied: addresses are load addresses, cross-section references are offsets
+// into the concatenated sections.
+type DebugSection struct {
+	Name string
+	Data []byte
+}
+
+// DebugSections concatenates the .debug_* sections of the link's graphs, in graph order, and
+// applies their relocations against the final layout, for writing a pre-linked debug file.
+// It must run after ApplyFixups. References into discarded COMDAT sections resolve to 0, as
+// ld resolves them.
+func (l *Link) DebugSections() ([]DebugSection, error) {
+	type part struct {
+		sec *Section
+		off uint64
+	}
+	var names []string
+	parts := map[string][]part{}
+	size := map[string]uint64{}
+	for _, g := range l.Graphs {
+		for _, s := range g.Sections {
+			if s == nil || s.Discard || s.Kind != KindNonAlloc || len(s.Name) < 7 || s.Name[:7] != ".debug_" {
+				continue
+			}
+			if _, ok := parts[s.Name]; !ok {
+				names = append(names, s.Name)
+			}
+			off := alignUp(size[s.Name], s.Align)
+			parts[s.Name] = append(parts[s.Name], part{s, off})
+			s.Addr = off // the section's place in the output debug section
+			size[s.Name] = off + s.Size
+		}
+	}
+	// Symbols defined in debug sections (mostly section symbols) move with them.
+	for _, g := range l.Graphs {
+		for _, s := range g.Symbols {
+			if s != nil && s.Def == Defined && s.Section.Kind == KindNonAlloc && !s.Section.Discard {
+				s.Addr = s.Section.Addr + s.Value
+			}
+		}
+	}
+	out := make([]DebugSection, len(names))
+	var mu sync.Mutex
+	var errs []error
+	parallel(len(names), func(i int) {
+		name := names[i]
+		buf := make([]byte, size[name])
+		for _, p := range parts[name] {
+			if p.sec.Data == nil {
+				continue
+			}
+			m := buf[p.off : p.off+p.sec.Size]
+			copy(m, p.sec.Data)
+			for k := range p.sec.Edges {
+				e := &p.sec.Edges[k]
+				if err := l.Arch.Apply(l, p.sec, m, e, p.sec.Graph.target(e, l.Zero)); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}
+		out[i] = DebugSection{name, buf}
+	})
+	if len(errs) > 0 {
+		return out, joinErrors(errs)
+	}
+	return out, nil
 }
