@@ -187,7 +187,9 @@ type Symbol struct {
 	// those, Addr is the offset in that module's block and Target the %fs offset (0 if the
 	// library's TLS is not static).
 	TLSModule uint64
-	Lib       string // for External: the library that defines it
+
+	numbered bool   // GOT/stub indices assigned by Scan
+	Lib      string // for External: the library that defines it
 }
 
 // IsDefinedHere reports whether the symbol lives in JIT'd memory of this link.

@@ -188,7 +188,6 @@ func (l *Link) Scan() error {
 	if len(errs) > 0 {
 		return joinErrors(errs)
 	}
-	seen := map[*Symbol]bool{}
 	for _, g := range l.Graphs {
 		for _, sec := range g.Sections {
 			if !live(sec) {
@@ -196,10 +195,10 @@ func (l *Link) Scan() error {
 			}
 			for i := range sec.Edges {
 				t := g.target(&sec.Edges[i], l.Zero)
-				if seen[t] {
+				if t.numbered {
 					continue
 				}
-				seen[t] = true
+				t.numbered = true
 				l.number(t)
 			}
 		}

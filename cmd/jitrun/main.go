@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/jitrun/jitrun/jitlink"
@@ -127,7 +128,12 @@ func run(args []string) int {
 			return fail(err)
 		}
 	}
-	if err := d.Link(); err != nil {
+	// Linking allocates a burst of short-lived graph data and the heap is small: collecting
+	// during it only costs time. Normal collection resumes before the program runs.
+	gc := debug.SetGCPercent(-1)
+	err := d.Link()
+	debug.SetGCPercent(gc)
+	if err != nil {
 		return fail(err)
 	}
 	if stats {

@@ -392,7 +392,11 @@ func readRelocs(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, sym
 		}
 		edges = append(edges, jitlink.Edge{Offset: off, Addend: addend, Target: sym, Kind: kind, Type: uint16(typ)})
 	}
-	target.Edges = append(target.Edges, edges...)
+	if target.Edges == nil {
+		target.Edges = edges
+	} else {
+		target.Edges = append(target.Edges, edges...)
+	}
 	return nil
 }
 
