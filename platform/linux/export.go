@@ -3,9 +3,6 @@ package linux
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
-	"syscall"
-	"unsafe"
 )
 
 // Export is a JIT'd definition made visible to precompiled shared libraries.
@@ -16,11 +13,6 @@ type Export struct {
 	Func bool
 }
 
-// exportFiles keeps each generated object's memfd open for the life of the process: glibc
-// matches loaded objects by path first, so a reused fd number would make a later dlopen
-// silently return an older object.
-var exportFiles []*os.File
-
 // ExportSymbols makes JIT'd definitions visible to the dynamic loader, so that precompiled
 // libraries loaded afterwards (extension modules, plugins) bind their undefined symbols to
 // JIT'd code and data, and dlsym finds them. It builds a small ELF shared object in memory
@@ -30,36 +22,16 @@ func ExportSymbols(soname string, syms []Export) error {
 	if len(syms) == 0 {
 		return nil
 	}
-	img := buildExportImage(soname, syms)
-	name, err := syscall.BytePtrFromString(soname)
-	if err != nil {
-		return err
-	}
-	fd, _, errno := syscall.Syscall(319 /* SYS_memfd_create */, uintptr(unsafe.Pointer(name)), 0, 0)
-	if errno != 0 {
-		return fmt.Errorf("exporting symbols: memfd_create: %v", errno)
-	}
-	f := os.NewFile(fd, soname)
-	if _, err := f.Write(img); err != nil {
-		f.Close()
+	if _, err := loadMemImage(soname, buildExportImage(soname, syms), rtldNow|rtldGlobal); err != nil {
 		return fmt.Errorf("exporting symbols: %v", err)
 	}
-	if _, err := Dlopen(fmt.Sprintf("/proc/self/fd/%d", fd)); err != nil {
-		f.Close()
-		return fmt.Errorf("exporting symbols: %v", err)
-	}
-	exportFiles = append(exportFiles, f)
 	return nil
 }
 
 // buildExportImage lays out: ELF header, program headers (PT_LOAD, PT_DYNAMIC,
 // PT_GNU_STACK), .hash, .dynsym, .dynstr, .dynamic. Virtual addresses equal file offsets.
 func buildExportImage(soname string, syms []Export) []byte {
-	const (
-		ehsize    = 64
-		phentsize = 56
-		phnum     = 3
-	)
+	const phnum = 3
 	var strtab []byte
 	strtab = append(strtab, 0)
 	addStr := func(s string) uint32 {
@@ -94,31 +66,11 @@ func buildExportImage(soname string, syms []Export) []byte {
 	dynSize := uint64(16 * len(dyn))
 	total := dynOff + dynSize
 
-	b := make([]byte, total)
+	b := newMemImage(total, phnum)
 	w := binary.LittleEndian
-	copy(b, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0})
-	w.PutUint16(b[16:], etDyn)
-	w.PutUint16(b[18:], emX86_64)
-	w.PutUint32(b[20:], 1)
-	w.PutUint64(b[32:], ehsize) // e_phoff
-	w.PutUint16(b[52:], ehsize)
-	w.PutUint16(b[54:], phentsize)
-	w.PutUint16(b[56:], phnum)
-	w.PutUint16(b[58:], 64) // e_shentsize (no section headers)
-	ph := func(i int, typ, flags uint32, off, size, align uint64) {
-		p := b[ehsize+i*phentsize:]
-		w.PutUint32(p, typ)
-		w.PutUint32(p[4:], flags)
-		w.PutUint64(p[8:], off)
-		w.PutUint64(p[16:], off)
-		w.PutUint64(p[24:], off)
-		w.PutUint64(p[32:], size)
-		w.PutUint64(p[40:], size)
-		w.PutUint64(p[48:], align)
-	}
-	ph(0, 1, 6, 0, total, 0x1000)   // PT_LOAD, RW (the loader may touch .dynamic)
-	ph(1, 2, 6, dynOff, dynSize, 8) // PT_DYNAMIC
-	ph(2, 0x6474e551, 6, 0, 0, 16)  // PT_GNU_STACK: non-executable stacks
+	putPhdr(b, 0, 1, 6, 0, total, total, 0x1000)     // PT_LOAD, RW (the loader may touch .dynamic)
+	putPhdr(b, 1, 2, 6, dynOff, dynSize, dynSize, 8) // PT_DYNAMIC
+	putPhdr(b, 2, 0x6474e551, 6, 0, 0, 0, 16)        // PT_GNU_STACK: non-executable stacks
 	w.PutUint32(b[hashOff:], uint32(nbucket))
 	w.PutUint32(b[hashOff+4:], uint32(nsym))
 	for i, v := range buckets {
@@ -140,10 +92,7 @@ func buildExportImage(soname string, syms []Export) []byte {
 		w.PutUint64(p[16:], s.Size)
 	}
 	copy(b[strOff:], strtab)
-	for i, d := range dyn {
-		w.PutUint64(b[dynOff+uint64(i)*16:], d[0])
-		w.PutUint64(b[dynOff+uint64(i)*16+8:], d[1])
-	}
+	putDynamic(b, dynOff, dyn)
 	return b
 }
 

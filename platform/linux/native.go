@@ -29,10 +29,17 @@ type Library struct {
 
 // Dlopen loads a shared library (RTLD_NOW|RTLD_GLOBAL, so libraries loaded later, such as
 // extension modules, bind to it as they would in a native process) and returns its load base.
-func Dlopen(path string) (*Library, error) {
+func Dlopen(path string) (*Library, error) { return dlopenFlags(path, rtldNow|rtldGlobal) }
+
+const (
+	rtldNow    = C.RTLD_NOW
+	rtldGlobal = C.RTLD_GLOBAL
+)
+
+func dlopenFlags(path string, flags int) (*Library, error) {
 	cs := C.CString(path)
 	defer C.free(unsafe.Pointer(cs))
-	h := C.jitrun_dlopen(cs, C.RTLD_NOW|C.RTLD_GLOBAL)
+	h := C.jitrun_dlopen(cs, C.int(flags))
 	if h == nil {
 		return nil, errors.New(C.GoString(C.jitrun_dlerror()))
 	}

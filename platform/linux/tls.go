@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"unsafe"
 )
 
 // TLSInfo returns a loaded library's TLS module id and, if its TLS is static, the offset of
@@ -43,19 +42,13 @@ const tlsReexecEnv = "JITRUN_STATIC_TLS"
 // returned. The object carries R_X86_64_DTPMOD64 to learn the module id.
 func RegisterTLS(name string, init []byte, size, align uint64, static bool) (modid uint64, tpoff int64, err error) {
 	img, words := buildTLSImage(name, init, size, align, static)
-	f, err := memfdWith(name, img)
+	lib, err := loadMemImage(name, img, rtldNow)
 	if err != nil {
-		return 0, 0, err
-	}
-	lib, err := Dlopen(fmt.Sprintf("/proc/self/fd/%d", f.Fd()))
-	if err != nil {
-		f.Close()
 		if strings.Contains(err.Error(), "static TLS") {
 			return 0, 0, &StaticTLSError{Need: size + align}
 		}
 		return 0, 0, fmt.Errorf("registering thread-local storage: %v", err)
 	}
-	exportFiles = append(exportFiles, f)
 	modid = *(*uint64)(Ptr(lib.Base + words))
 	tpoff = *(*int64)(Ptr(lib.Base + words + 8))
 	return modid, tpoff, nil
@@ -86,30 +79,13 @@ func ReexecForStaticTLS(need uint64) error {
 	return fmt.Errorf("re-executing for static TLS: %v", err)
 }
 
-func memfdWith(name string, img []byte) (*os.File, error) {
-	p, err := syscall.BytePtrFromString(name)
-	if err != nil {
-		return nil, err
-	}
-	fd, _, errno := syscall.Syscall(319 /* SYS_memfd_create */, uintptr(unsafe.Pointer(p)), 0, 0)
-	if errno != 0 {
-		return nil, fmt.Errorf("memfd_create: %v", errno)
-	}
-	f := os.NewFile(fd, name)
-	if _, err := f.Write(img); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
 // buildTLSImage lays out: ELF header, program headers (PT_LOAD, PT_DYNAMIC, PT_TLS,
 // PT_GNU_STACK), two result words, the relocations, a one-entry symbol table, a hash table,
 // the string table, .dynamic, then the TLS init image. It returns the image and the offset
 // of the result words (module id, then thread-pointer offset).
 func buildTLSImage(name string, init []byte, size, align uint64, static bool) ([]byte, uint64) {
 	w := binary.LittleEndian
-	const ehsize, phentsize, phnum = 64, 56, 4
+	const phnum = 4
 	if align == 0 {
 		align = 1
 	}
@@ -130,26 +106,9 @@ func buildTLSImage(name string, init []byte, size, align uint64, static bool) ([
 	dynSize := uint64(16 * len(dyn))
 	tlsOff := (dynOff + dynSize + align - 1) &^ (align - 1)
 	total := tlsOff + uint64(len(init))
-	b := make([]byte, total)
-	copy(b, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0})
-	w.PutUint16(b[16:], etDyn)
-	w.PutUint16(b[18:], emX86_64)
-	w.PutUint32(b[20:], 1)
-	w.PutUint64(b[32:], ehsize)
-	w.PutUint16(b[52:], ehsize)
-	w.PutUint16(b[54:], phentsize)
-	w.PutUint16(b[56:], phnum)
-	w.PutUint16(b[58:], 64)
+	b := newMemImage(total, phnum)
 	ph := func(i int, typ, flags uint32, off, filesz, memsz, al uint64) {
-		p := b[ehsize+i*phentsize:]
-		w.PutUint32(p, typ)
-		w.PutUint32(p[4:], flags)
-		w.PutUint64(p[8:], off)
-		w.PutUint64(p[16:], off)
-		w.PutUint64(p[24:], off)
-		w.PutUint64(p[32:], filesz)
-		w.PutUint64(p[40:], memsz)
-		w.PutUint64(p[48:], al)
+		putPhdr(b, i, typ, flags, off, filesz, memsz, al)
 	}
 	ph(0, 1, 6, 0, total, total, 0x1000)                // PT_LOAD RW
 	ph(1, 2, 6, dynOff, dynSize, dynSize, 8)            // PT_DYNAMIC
@@ -166,10 +125,7 @@ func buildTLSImage(name string, init []byte, size, align uint64, static bool) ([
 	w.PutUint32(b[hashOff:], 1) // nbucket
 	w.PutUint32(b[hashOff+4:], 1)
 	copy(b[strOff:], strtab)
-	for i, d := range dyn {
-		w.PutUint64(b[dynOff+uint64(i)*16:], d[0])
-		w.PutUint64(b[dynOff+uint64(i)*16+8:], d[1])
-	}
+	putDynamic(b, dynOff, dyn)
 	copy(b[tlsOff:], init)
 	return b, words
 }

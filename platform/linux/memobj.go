@@ -1,0 +1,86 @@
+package linux
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// Small ELF shared objects built in memory and handed to the dynamic loader: the export table
+// of JIT'd symbols and the TLS module of a link. Virtual addresses equal file offsets; there
+// are no section headers.
+
+const (
+	ehsize    = 64
+	phentsize = 56
+)
+
+// newMemImage returns a zeroed image of total bytes with an ET_DYN x86-64 ELF header and room
+// for phnum program headers right after it.
+func newMemImage(total uint64, phnum int) []byte {
+	b := make([]byte, total)
+	w := binary.LittleEndian
+	copy(b, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0})
+	w.PutUint16(b[16:], etDyn)
+	w.PutUint16(b[18:], emX86_64)
+	w.PutUint32(b[20:], 1)
+	w.PutUint64(b[32:], ehsize) // e_phoff
+	w.PutUint16(b[52:], ehsize)
+	w.PutUint16(b[54:], phentsize)
+	w.PutUint16(b[56:], uint16(phnum))
+	w.PutUint16(b[58:], 64) // e_shentsize (no section headers)
+	return b
+}
+
+// putPhdr writes program header i.
+func putPhdr(b []byte, i int, typ, flags uint32, off, filesz, memsz, align uint64) {
+	w := binary.LittleEndian
+	p := b[ehsize+i*phentsize:]
+	w.PutUint32(p, typ)
+	w.PutUint32(p[4:], flags)
+	w.PutUint64(p[8:], off)
+	w.PutUint64(p[16:], off)
+	w.PutUint64(p[24:], off)
+	w.PutUint64(p[32:], filesz)
+	w.PutUint64(p[40:], memsz)
+	w.PutUint64(p[48:], align)
+}
+
+// putDynamic writes .dynamic entries (tag, value) at off.
+func putDynamic(b []byte, off uint64, dyn [][2]uint64) {
+	for i, d := range dyn {
+		binary.LittleEndian.PutUint64(b[off+uint64(i)*16:], d[0])
+		binary.LittleEndian.PutUint64(b[off+uint64(i)*16+8:], d[1])
+	}
+}
+
+// memObjects keeps each loaded image's memfd open for the life of the process: glibc matches
+// loaded objects by path first, so a reused fd number would make a later dlopen silently
+// return an older object.
+var memObjects []*os.File
+
+// loadMemImage writes img to a memfd named name and dlopens it with the given flags.
+func loadMemImage(name string, img []byte, flags int) (*Library, error) {
+	p, err := syscall.BytePtrFromString(name)
+	if err != nil {
+		return nil, err
+	}
+	fd, _, errno := syscall.Syscall(319 /* SYS_memfd_create */, uintptr(unsafe.Pointer(p)), 0, 0)
+	if errno != 0 {
+		return nil, fmt.Errorf("memfd_create: %v", errno)
+	}
+	f := os.NewFile(fd, name)
+	if _, err := f.Write(img); err != nil {
+		f.Close()
+		return nil, err
+	}
+	lib, err := dlopenFlags(fmt.Sprintf("/proc/self/fd/%d", fd), flags)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	memObjects = append(memObjects, f)
+	return lib, nil
+}
