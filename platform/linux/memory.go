@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,9 +27,12 @@ const (
 type LowMemory struct {
 	mu       sync.Mutex
 	lo, hi   uint64 // reserved window
-	next     uint64
+	next     uint64 // start of never-used space
+	free     []span // returned ranges, sorted by address, coalesced
 	reserved bool
 }
+
+type span struct{ addr, size uint64 }
 
 // processLow is the process's one low window: every session shares it (a second reservation
 // would find the first one in its way).
@@ -136,17 +140,61 @@ func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 		}
 	}
 	size = (size + pageMask) &^ pageMask
-	if size > m.hi-m.next {
-		return 0, nil, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, (m.hi-m.next)>>20)
+	addr, fromFree := uint64(0), false
+	for i, f := range m.free { // first fit among returned ranges
+		if f.size >= size {
+			addr, fromFree = f.addr, true
+			if f.size == size {
+				m.free = append(m.free[:i], m.free[i+1:]...)
+			} else {
+				m.free[i] = span{f.addr + size, f.size - size}
+			}
+			break
+		}
 	}
-	addr := m.next
+	if !fromFree {
+		if size > m.hi-m.next {
+			return 0, nil, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, (m.hi-m.next)>>20)
+		}
+		addr = m.next
+		m.next += size
+	}
 	_, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(addr), uintptr(size), syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_FIXED, ^uintptr(0), 0)
 	if errno != 0 {
 		return 0, nil, fmt.Errorf("mapping %d bytes at %#x: %v", size, addr, errno)
 	}
-	m.next += size
 	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
+}
+
+// Free returns a range obtained from Alloc: its pages go back to the kernel (the range is
+// re-reserved PROT_NONE, so nothing else is mapped there) and it can be allocated again.
+func (m *LowMemory) Free(addr, size uint64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	size = (size + pageMask) &^ pageMask
+	if addr < m.lo || addr+size > m.next {
+		return fmt.Errorf("freeing %#x+%#x: not JIT memory", addr, size)
+	}
+	_, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(addr), uintptr(size), syscall.PROT_NONE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_NORESERVE|syscall.MAP_FIXED, ^uintptr(0), 0)
+	if errno != 0 {
+		return fmt.Errorf("unmapping %#x+%#x: %v", addr, size, errno)
+	}
+	i := sort.Search(len(m.free), func(i int) bool { return m.free[i].addr > addr })
+	m.free = append(m.free, span{})
+	copy(m.free[i+1:], m.free[i:])
+	m.free[i] = span{addr, size}
+	// Coalesce with the neighbours.
+	if i+1 < len(m.free) && m.free[i].addr+m.free[i].size == m.free[i+1].addr {
+		m.free[i].size += m.free[i+1].size
+		m.free = append(m.free[:i+1], m.free[i+2:]...)
+	}
+	if i > 0 && m.free[i-1].addr+m.free[i-1].size == m.free[i].addr {
+		m.free[i-1].size += m.free[i].size
+		m.free = append(m.free[:i], m.free[i+1:]...)
+	}
+	return nil
 }
 
 // Protect sets a range's final permission; memory is never writable and executable at once.
