@@ -573,6 +573,9 @@ func (l *Link) assignAddrs() {
 	}
 }
 
+// Region returns the link's one allocation (every segment lies inside it).
+func (l *Link) Region() (addr, size uint64) { return l.base, uint64(len(l.mem)) }
+
 // Mem returns a writable view of [addr, addr+size) of this link's memory.
 func (l *Link) Mem(addr, size uint64) []byte {
 	o := addr - l.base

@@ -2,9 +2,12 @@ package orcrt
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/jitrun/jitrun/debuginfo"
+	"github.com/jitrun/jitrun/dlemu"
 	"github.com/jitrun/jitrun/jitlink"
 	"github.com/jitrun/jitrun/platform/linux"
 )
@@ -49,6 +52,13 @@ func (d *Dylib) Link() error {
 	l := jitlink.NewLink(d.Name, d.s.arch, d.graphs)
 	l.RelocName = linux.RelocName
 	d.link = l
+	for _, dep := range d.jitDeps {
+		// -lNAME of a declared JIT'd dylib: linked (RTLD_GLOBAL) before this one, like a
+		// DT_NEEDED library, and its initializers run first.
+		if _, err := d.s.OpenDylib(dep, rtldGlobal); err != nil {
+			return err
+		}
+	}
 	if err := d.bind(); err != nil {
 		return err
 	}
@@ -112,8 +122,22 @@ func (d *Dylib) Link() error {
 	}
 	d.inits, d.finis = l.Initializers(), l.Finalizers()
 	mark("finalize")
+	if o := d.s.opts; !o.NoDebug || o.PerfMap || o.JITDump {
+		reg, err := debuginfo.Register(l, debuginfo.Options{Debug: !o.NoDebug, Dir: o.DebugDir, PerfMap: o.PerfMap, JITDump: o.JITDump})
+		if err != nil {
+			fmt.Fprintf(o.Stderr, "jitrun: warning: %v\n", err)
+		}
+		d.dl.debug = reg // unregistered when the dylib is unloaded
+		mark("debug info")
+	}
 	st.count(d)
 	d.linked = true
+	if d == d.s.main {
+		// The program is the first object the dynamic-loader emulation knows.
+		d.s.activate()
+		d.s.register(d, filepath.Dir(absPath(d.firstPath)))
+		d.dl.refs = 1
+	}
 	return nil
 }
 
@@ -302,6 +326,10 @@ func (d *Dylib) bind() error {
 				}
 			}
 			if t := d.lookupSpecial(s.Name); t != nil {
+				s.Res = t
+				continue
+			}
+			if t := d.s.lookupGlobalJIT(d, s.Name, s.Version); t != nil {
 				s.Res = t
 				continue
 			}
@@ -496,7 +524,9 @@ func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
 			t.Addr = es.Value // the offset in the library's TLS block
 		}
 		if sl.elf.Soname == "libc.so.6" {
-			if a := linux.RuntimeSymbol(name); a != 0 {
+			if a := dlemu.Symbol(name); a != 0 {
+				t.Addr, t.Target = a, a // the dynamic-loader API, JIT'd dylibs included
+			} else if a := linux.RuntimeSymbol(name); a != 0 {
 				t.Addr, t.Target = a, a
 			} else if a := linux.HostVar(name); a != 0 {
 				t.Addr, t.Target = a, a
@@ -573,7 +603,7 @@ func (d *Dylib) registerTLS() error {
 	if err := l.ApplyTLSTemplateFixups(); err != nil {
 		return err
 	}
-	modid, tpoff, err := linux.RegisterTLS("jitrun-tls-"+d.Name, l.TLSImage(), l.TLS.Size, l.TLS.Align, l.TLS.Static)
+	lib, modid, tpoff, err := linux.RegisterTLS("jitrun-tls-"+d.Name, l.TLSImage(), l.TLS.Size, l.TLS.Align, l.TLS.Static)
 	if st, ok := err.(*linux.StaticTLSError); ok {
 		// glibc's static TLS surplus is fixed at start-up: start again with a larger one.
 		if rerr := linux.ReexecForStaticTLS(st.Need); rerr != nil {
@@ -584,6 +614,7 @@ func (d *Dylib) registerTLS() error {
 		return err
 	}
 	l.TLS.ModID, l.TLS.TPOff = modid, tpoff
+	d.dl.tlsLib = lib
 	return nil
 }
 
@@ -603,34 +634,13 @@ func (d *Dylib) export() error {
 			Func: s.Type == jitlink.Func || s.Type == jitlink.IFunc})
 	}
 	sort.Slice(exps, func(i, j int) bool { return exps[i].Name < exps[j].Name })
-	if err := linux.ExportSymbols("jitrun-"+d.Name, exps); err != nil {
+	if d != d.s.main && !d.dl.global {
+		return nil // an RTLD_LOCAL dylib's symbols bind nothing else
+	}
+	lib, err := linux.ExportSymbols("jitrun-"+d.Name, exps)
+	if err != nil {
 		return err
 	}
-	if d != d.s.main {
-		return nil
-	}
-	// The program's view of dlsym: its definitions, then the canonical stubs and copies of
-	// library symbols it references (what a native executable's .dynsym would hold).
-	table := map[string]uint64{}
-	for _, e := range exps {
-		table[e.Name] = e.Addr
-	}
-	for _, t := range d.exts {
-		if t != nil && (t.NeedsStub || t.NeedsCopy) && t.Version == "" {
-			if _, ok := table[t.Name]; !ok {
-				table[t.Name] = t.Addr
-			}
-		}
-	}
-	names := make([]string, 0, len(table))
-	for n := range table {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	addrs := make([]uint64, len(names))
-	for i, n := range names {
-		addrs[i] = table[n]
-	}
-	linux.SetMainSymbols(names, addrs)
+	d.dl.exportLib = lib
 	return nil
 }

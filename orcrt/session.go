@@ -38,6 +38,13 @@ type Options struct {
 	CC cc.Options
 	// Stderr receives compiler diagnostics (default os.Stderr).
 	Stderr io.Writer
+	// NoDebug turns off debugger support (package debuginfo): by default every link batch
+	// is registered with the GDB JIT interface and gets a debug file under DebugDir.
+	NoDebug bool
+	// DebugDir is the debug file directory (default debuginfo.DefaultDir()).
+	DebugDir string
+	// PerfMap writes /tmp/perf-PID.map; JITDump writes a jitdump for perf inject --jit.
+	PerfMap, JITDump bool
 }
 
 // Session is one process's JIT linking state: its memory, its dylibs and the libraries the
@@ -49,7 +56,9 @@ type Session struct {
 	main    *Dylib
 	libMu   sync.Mutex
 	libs    map[string]*sharedLib // by path
+	files   map[string]*inputFile // mapped inputs by path
 	sysDirs []string
+	dls     sessionDL // JIT'd dylibs opened with dlopen (dl.go)
 }
 
 // NewSession creates a session.
@@ -94,6 +103,7 @@ func (l *sharedLib) load() (*linux.Library, error) {
 
 // library is one entry of a dylib's ordered library list: an archive or a shared library.
 type library struct {
+	file   *inputFile // the session's cached input, for archives
 	ar     *archive.Archive
 	index  map[string]int // symbol -> member
 	pulled []bool
@@ -111,20 +121,24 @@ type Dylib struct {
 	cxx     bool
 	defLibs bool
 
-	linked  bool
-	graphs  []*jitlink.Graph
-	link    *jitlink.Link
-	defs    map[string]*jitlink.Symbol
-	exts    map[string]*jitlink.Symbol
-	synth   map[string]*jitlink.Symbol
-	extRefs map[*jitlink.Symbol]extRef
-	ifuncs  []*jitlink.Symbol
-	inits   []uint64
-	finis   []uint64
-	firstIn string
+	linked    bool
+	graphs    []*jitlink.Graph
+	link      *jitlink.Link
+	defs      map[string]*jitlink.Symbol
+	exts      map[string]*jitlink.Symbol
+	synth     map[string]*jitlink.Symbol
+	extRefs   map[*jitlink.Symbol]extRef
+	ifuncs    []*jitlink.Symbol
+	inits     []uint64
+	finis     []uint64
+	firstIn   string
+	firstPath string
+	jitDeps   []string // declared JIT'd dylibs linked against with -l
 
 	// Stats holds what the last Link did and how long each phase took.
 	Stats LinkStats
+
+	dl dylibState // dynamic-loader state (dl.go)
 }
 
 type objectInput struct {
@@ -152,7 +166,7 @@ func (d *Dylib) FirstInput() string { return d.firstIn }
 
 func (d *Dylib) noteInput(path string) {
 	if d.firstIn == "" {
-		d.firstIn = filepath.Base(path)
+		d.firstIn, d.firstPath = filepath.Base(path), path
 	}
 }
 
@@ -188,8 +202,45 @@ func (d *Dylib) AddObject(name string, data []byte) error {
 	return nil
 }
 
-func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
+// inputFile is an input mapped once per session: dylibs linked later (dlopen) reuse the
+// mapping and, for archives, the parsed member list and symbol index.
+type inputFile struct {
+	data  []byte
+	size  int64
+	mtime int64
+	ar    *archive.Archive
+	index map[string]int
+}
+
+// mapInput maps path, or returns the session's mapping if the file has not changed since.
+func (s *Session) mapInput(path string) (*inputFile, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	s.libMu.Lock()
+	defer s.libMu.Unlock()
+	if f := s.files[path]; f != nil && f.size == st.Size() && f.mtime == st.ModTime().UnixNano() {
+		return f, nil
+	}
 	data, err := linux.MapFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f := &inputFile{data: data, size: st.Size(), mtime: st.ModTime().UnixNano()}
+	if s.files == nil {
+		s.files = map[string]*inputFile{}
+	}
+	s.files[path] = f
+	return f, nil
+}
+
+func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
+	in, err := d.s.mapInput(path)
+	var data []byte
+	if in != nil {
+		data = in.data
+	}
 	if err != nil {
 		if pe, ok := err.(*os.PathError); ok {
 			return &InputError{File: display, Err: pe.Err}
@@ -206,11 +257,16 @@ func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
 		d.objects = append(d.objects, objectInput{display, data})
 		return nil
 	case archive.IsArchive(data):
-		ar, err := archive.Parse(path, data)
-		if err != nil {
-			return err
+		d.s.libMu.Lock()
+		defer d.s.libMu.Unlock()
+		if in.ar == nil {
+			ar, err := archive.Parse(path, data)
+			if err != nil {
+				return err
+			}
+			in.ar, in.index = ar, archiveIndex(ar)
 		}
-		d.libs = append(d.libs, newArchiveLib(ar))
+		d.libs = append(d.libs, &library{ar: in.ar, index: in.index, pulled: make([]bool, len(in.ar.Members)), file: in})
 		return nil
 	case ldscript.LooksLikeScript(data):
 		if depth > 8 {
@@ -234,22 +290,29 @@ func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
 	return &InputError{File: display, Err: fmt.Errorf("file format not recognized (not an ELF object, archive, shared library or linker script)")}
 }
 
-func newArchiveLib(ar *archive.Archive) *library {
-	lib := &library{ar: ar, pulled: make([]bool, len(ar.Members))}
-	if ar.HasIndex {
-		lib.index = make(map[string]int, len(ar.Symbols))
-		for _, s := range ar.Symbols {
-			if _, dup := lib.index[s.Name]; !dup {
-				lib.index[s.Name] = s.Member
-			}
+// archiveIndex maps each symbol of an archive's index to the first member defining it (nil
+// when the archive has no index: it is built from the members when first needed).
+func archiveIndex(ar *archive.Archive) map[string]int {
+	if !ar.HasIndex {
+		return nil
+	}
+	index := make(map[string]int, len(ar.Symbols))
+	for _, s := range ar.Symbols {
+		if _, dup := index[s.Name]; !dup {
+			index[s.Name] = s.Member
 		}
 	}
-	return lib
+	return index
 }
 
 // indexMembers builds a symbol index for an archive that has none, by reading each member.
 func (lib *library) indexMembers() error {
 	lib.index = map[string]int{}
+	defer func() {
+		if lib.file != nil {
+			lib.file.index = lib.index
+		}
+	}()
 	for i, m := range lib.ar.Members {
 		g, err := linux.ReadObject(lib.ar.Path+"("+m.Name+")", m.Data)
 		if err != nil {
@@ -289,6 +352,10 @@ func (d *Dylib) addShared(path string, data []byte, asNeeded bool) error {
 // AddLibrary adds -lNAME: libNAME.so or libNAME.a from the library search path, preferring
 // the shared library within each directory, as ld does by default.
 func (d *Dylib) AddLibrary(name string) error {
+	if dep, ok := d.s.declaredName(name, true); ok {
+		d.jitDeps = append(d.jitDeps, dep)
+		return nil
+	}
 	p, err := d.s.findLib(name, nil)
 	if err != nil {
 		return err

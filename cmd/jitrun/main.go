@@ -17,6 +17,7 @@ import (
 )
 
 const usage = `usage: jitrun [options] INPUTS... [-- PROGRAM-ARGS...]
+       jitrun gdb|lldb [DEBUGGER-OPTIONS... --args] [options] INPUTS... [-- PROGRAM-ARGS...]
 
 Links INPUTS in memory like 'gcc INPUTS -o prog' would, then runs main like './prog ARGS'.
 The exit status is the program's; jitrun's own failures exit with 127.
@@ -37,7 +38,17 @@ Options:
   --noexec          link only, do not run
   --map             print where every section and symbol went (to stdout)
   --nostdlib        do not add the default libraries (libc, libgcc, libgcc_s)
+  --dylib=NAME=FILE[,FILE...]
+                    a JIT'd dylib linked when the program dlopens NAME (or a path ending
+                    in /NAME), or at start with -lNAME
   --stats           print link phase times and sizes to stderr
+  --debug=on|off    debugger support (default on): JIT'd code registered with gdb/lldb,
+                    full debug info in a file per link under the debug directory
+  --debug-dir=DIR   the debug directory (default $XDG_CACHE_HOME/jitrun/debug or
+                    ~/.cache/jitrun/debug)
+  --debug-help      print the gdb and lldb settings that find the debug files
+  --perf-map        write /tmp/perf-PID.map for perf report
+  --jitdump         write a jitdump (~/.debug/jit/jitrun-*/jit-PID.dump) for perf inject --jit
   -h, --help        this help
 `
 
@@ -58,7 +69,18 @@ func fail(err error) int {
 }
 
 func run(args []string) int {
-	s := orcrt.NewSession(orcrt.Options{})
+	if len(args) > 0 && (args[0] == "gdb" || args[0] == "lldb") {
+		return runDebugger(args[0], args[1:])
+	}
+	opts, args, help, oerr := debugOptions(args)
+	if oerr != nil {
+		return fail(oerr)
+	}
+	if help {
+		fmt.Print(debugHelp(debugDir(opts)))
+		return 0
+	}
+	s := orcrt.NewSession(opts)
 	d := s.MainDylib()
 	var (
 		argv0           string
@@ -85,6 +107,12 @@ func run(args []string) int {
 			nostdlib = true
 		case a == "--stats":
 			stats = true
+		case strings.HasPrefix(a, "--dylib="):
+			name, files, ok := strings.Cut(strings.TrimPrefix(a, "--dylib="), "=")
+			if !ok || name == "" || files == "" {
+				return fail(fmt.Errorf("--dylib wants NAME=FILE[,FILE...], got %q", a))
+			}
+			s.DeclareDylib(name, strings.Split(files, ",")...)
 		case strings.HasPrefix(a, "--argv0="):
 			argv0 = strings.TrimPrefix(a, "--argv0=")
 		case a == "-L" || a == "-l":

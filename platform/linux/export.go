@@ -18,14 +18,15 @@ type Export struct {
 // JIT'd code and data, and dlsym finds them. It builds a small ELF shared object in memory
 // whose .dynsym lists the symbols as SHN_ABS with absolute addresses (glibc 2.28+ does not
 // relocate those), and dlopens it RTLD_GLOBAL. soname names it in the loader's list.
-func ExportSymbols(soname string, syms []Export) error {
+func ExportSymbols(soname string, syms []Export) (*Library, error) {
 	if len(syms) == 0 {
-		return nil
+		return nil, nil
 	}
-	if _, err := loadMemImage(soname, buildExportImage(soname, syms), rtldNow|rtldGlobal); err != nil {
-		return fmt.Errorf("exporting symbols: %v", err)
+	lib, err := loadMemImage(soname, buildExportImage(soname, syms), rtldNow|rtldGlobal)
+	if err != nil {
+		return nil, fmt.Errorf("exporting symbols: %v", err)
 	}
-	return nil
+	return lib, nil
 }
 
 // buildExportImage lays out: ELF header, program headers (PT_LOAD, PT_DYNAMIC,

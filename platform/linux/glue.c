@@ -175,6 +175,7 @@ handler_t jitrun_sysv_signal(int sig, handler_t h) {
 // ---- Dynamic loader ---------------------------------------------------------------------
 void *jitrun_dlopen(const char *path, int flags) { return dlopen(path, flags); }
 const char *jitrun_dlerror(void) { return dlerror(); }
+int jitrun_dlclose(void *h) { return dlclose(h); }
 void *jitrun_dlsym(void *h, const char *name) { return dlsym(h, name); }
 void *jitrun_dlvsym(void *h, const char *name, const char *ver) { return dlvsym(h, name, ver); }
 
@@ -218,6 +219,35 @@ int jitrun_register_finis(uintptr_t *fns, long n) {
 	fini_lists[i].n = n;
 	return __cxa_atexit(run_finis, (void *)(long)i, 0);
 }
+
+// A dylib's finalisers, registered with its own __dso_handle before its initializers run:
+// __cxa_finalize(dso) at dlclose (or exit) runs the dylib's atexit handlers in reverse
+// order and then these, as glibc's dlclose runs DT_FINI_ARRAY after the dylib's handlers.
+struct fini_block {
+	uintptr_t *fns;
+	long n;
+};
+
+static void run_fini_block(void *arg) {
+	struct fini_block *b = arg;
+	for (long k = 0; k < b->n; k++)
+		((void (*)(void))b->fns[k])();
+	free(b->fns);
+	free(b);
+}
+
+int jitrun_register_dso_finis(uintptr_t *fns, long n, void *dso) {
+	struct fini_block *b = malloc(sizeof *b);
+	if (!b)
+		return -1;
+	b->fns = fns;
+	b->n = n;
+	return __cxa_atexit(run_fini_block, b, dso);
+}
+
+extern void __cxa_finalize(void *);
+
+void jitrun_cxa_finalize(void *dso) { __cxa_finalize(dso); }
 
 // Makes the process look like the JIT'd program to libc: program_invocation_name and its short
 // form (used by error(), getopt messages, err()) name the program's argv[0].
@@ -266,53 +296,8 @@ void jitrun_deregister_eh_frame(void *begin) {
 		deregister_frame(begin);
 }
 
-// ---- dlsym for JIT'd code ----------------------------------------------------------------
-// The JIT'd program plays the executable: ld.so would search it first for dlsym(RTLD_DEFAULT)
-// and dlsym(dlopen(NULL)), and find there its definitions and the canonical addresses of
-// library functions it takes the address of (a non-PIE executable's PLT entries). The table
-// is sorted by name; Go fills it once the program is linked.
-static const char **main_names;
-static uintptr_t *main_addrs;
-static long main_count;
-static void *host_handle;
-
-void jitrun_set_main_symbols(const char **names, uintptr_t *addrs, long n) {
-	main_names = names;
-	main_addrs = addrs;
-	main_count = n;
-	host_handle = dlopen(0, RTLD_LAZY | RTLD_NOLOAD);
-}
-
-static int find_main(const char *name, uintptr_t *out) {
-	long lo = 0, hi = main_count;
-	while (lo < hi) {
-		long mid = (lo + hi) / 2;
-		int c = strcmp(main_names[mid], name);
-		if (c == 0) {
-			*out = main_addrs[mid];
-			return 1;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-void *jitrun_dlsym_wrapper(void *h, const char *name) {
-	uintptr_t a;
-	if ((h == RTLD_DEFAULT || (h && h == host_handle)) && find_main(name, &a)) {
-		dlerror(); // a successful dlsym leaves no error pending
-		return (void *)a;
-	}
-	return dlsym(h, name);
-}
-
 // ---- Runtime definitions for JIT'd code --------------------------------------------------
 uintptr_t jitrun_runtime_symbol(const char *name) {
-	if (!strcmp(name, "dlsym"))
-		return (uintptr_t)jitrun_dlsym_wrapper;
 	if (!strcmp(name, "sigaction") || !strcmp(name, "__sigaction"))
 		return (uintptr_t)jitrun_sigaction;
 	if (!strcmp(name, "signal") || !strcmp(name, "bsd_signal") || !strcmp(name, "__bsd_signal"))

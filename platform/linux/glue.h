@@ -23,5 +23,7 @@ struct jitrun_obj {
 	uintptr_t relro_start, relro_end;
 };
 int jitrun_list_objects(struct jitrun_obj *out, int max);
-void jitrun_set_main_symbols(const char **names, uintptr_t *addrs, long n);
 int jitrun_tls_info(void *h, uintptr_t *modid, intptr_t *tpoff);
+int jitrun_register_dso_finis(uintptr_t *fns, long n, void *dso);
+void jitrun_cxa_finalize(void *dso);
+int jitrun_dlclose(void *h);

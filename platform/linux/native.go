@@ -150,12 +150,38 @@ func RunMain(p Program) {
 	panic("unreachable: main returned through exit")
 }
 
-// SetMainSymbols gives the dlsym seen by JIT'd code the program's own symbol table (sorted
-// by name): dlsym(RTLD_DEFAULT, ...) and dlsym(dlopen(NULL), ...) search it first, as ld.so
-// searches a native executable first.
-func SetMainSymbols(names []string, addrs []uint64) {
-	if len(names) == 0 {
+// RunInitializers runs a dylib's initializers, in order, with (argc, argv, envp) as glibc
+// passes them to a dlopen'ed library's constructors.
+func RunInitializers(fns []uint64, argv []string) {
+	if len(fns) == 0 {
 		return
 	}
-	C.jitrun_set_main_symbols(cStrings(names), cArray(addrs), C.long(len(names)))
+	p := cArray(fns)
+	C.jitrun_run_inits(p, C.long(len(fns)), C.int(len(argv)), cStrings(argv), nil)
+	C.free(unsafe.Pointer(p))
+}
+
+// RegisterDSOFinalizers arranges for fns to run when dso is finalised (dlclose, or exit while
+// still loaded), after the atexit handlers registered later with the same dso.
+func RegisterDSOFinalizers(fns []uint64, dso uint64) error {
+	if len(fns) == 0 {
+		fns = []uint64{}
+	}
+	p := (*C.uintptr_t)(C.malloc(C.size_t(len(fns)*8 + 8)))
+	copy(unsafe.Slice((*uint64)(unsafe.Pointer(p)), len(fns)), fns)
+	if C.jitrun_register_dso_finis(p, C.long(len(fns)), Ptr(dso)) != 0 {
+		return errors.New("cannot register finalizers")
+	}
+	return nil
+}
+
+// Finalize runs what was registered with dso (__cxa_finalize).
+func Finalize(dso uint64) { C.jitrun_cxa_finalize(Ptr(dso)) }
+
+// Close unloads a library loaded with Dlopen (or an in-memory object).
+func (l *Library) Close() error {
+	if C.jitrun_dlclose(l.Handle) != 0 {
+		return errors.New(C.GoString(C.jitrun_dlerror()))
+	}
+	return nil
 }

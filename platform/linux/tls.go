@@ -40,18 +40,18 @@ const tlsReexecEnv = "JITRUN_STATIC_TLS"
 // dlopens it. With static set, a R_X86_64_TPOFF64 relocation in the object makes glibc place
 // the block in static TLS (a fixed offset from %fs on every thread), and the offset is
 // returned. The object carries R_X86_64_DTPMOD64 to learn the module id.
-func RegisterTLS(name string, init []byte, size, align uint64, static bool) (modid uint64, tpoff int64, err error) {
+func RegisterTLS(name string, init []byte, size, align uint64, static bool) (lib *Library, modid uint64, tpoff int64, err error) {
 	img, words := buildTLSImage(name, init, size, align, static)
-	lib, err := loadMemImage(name, img, rtldNow)
+	lib, err = loadMemImage(name, img, rtldNow)
 	if err != nil {
 		if strings.Contains(err.Error(), "static TLS") {
-			return 0, 0, &StaticTLSError{Need: size + align}
+			return nil, 0, 0, &StaticTLSError{Need: size + align}
 		}
-		return 0, 0, fmt.Errorf("registering thread-local storage: %v", err)
+		return nil, 0, 0, fmt.Errorf("registering thread-local storage: %v", err)
 	}
 	modid = *(*uint64)(Ptr(lib.Base + words))
 	tpoff = *(*int64)(Ptr(lib.Base + words + 8))
-	return modid, tpoff, nil
+	return lib, modid, tpoff, nil
 }
 
 // ReexecForStaticTLS re-executes jitrun with glibc's optional static TLS surplus raised to

@@ -1,0 +1,9 @@
+// Declarations of the dynamic-loader wrappers (dlemu.c) that the Go side calls.
+#include <stdint.h>
+#include <stddef.h>
+
+void *dlemu_new_handle(long id, uintptr_t base, const char *name);
+void dlemu_free_handle(void *h);
+uintptr_t dlemu_symbol(const char *name);
+int dlemu_call_phdr_cb(void *ctx, uintptr_t base, const char *name, void *phdrs, int n,
+                       unsigned long long adds, size_t tls_modid);
