@@ -179,10 +179,15 @@ type Symbol struct {
 	NeedsCopy  bool // external data referenced with a 32-bit fixup: a copy in JIT'd memory
 	NeedsTLSGD bool // a GOT pair {module, offset} for general-dynamic access
 	NeedsGOTTP bool // a GOT entry holding the %fs offset, for initial-exec access
-	GOTIndex   int32
-	StubIndex  int32
-	TLSGDIndex int32
-	GOTTPIndex int32
+	// NeedsTLSDesc: a TLS descriptor refers to it. Scan decides: TLSDescIE relaxes the
+	// sequence to initial exec (static TLS), else a dynamic descriptor at TLSDescIndex.
+	NeedsTLSDesc bool
+	TLSDescIE    bool
+	TLSDescIndex int32
+	GOTIndex     int32
+	StubIndex    int32
+	TLSGDIndex   int32
+	GOTTPIndex   int32
 	// TLSModule is the TLS module id of an external thread-local symbol's library; for
 	// those, Addr is the offset in that module's block and Target the %fs offset (0 if the
 	// library's TLS is not static).

@@ -47,7 +47,11 @@ type Link struct {
 	// RelocName names an edge's original relocation type for messages.
 	RelocName func(uint16) string
 
-	GOT                    []GOTEntry
+	GOT []GOTEntry
+	// TLSDescDynamic is the resolver of dynamic TLS descriptors: given the descriptor in
+	// %rax it returns the variable's offset from the thread pointer, preserving every other
+	// register (the platform provides it).
+	TLSDescDynamic         uint64
 	Stubs, Copies, Commons []*Symbol
 	NeedGOTBase            bool
 	TLS                    TLSBlock
@@ -75,11 +79,13 @@ type GOTKind uint8
 
 // GOT entry kinds.
 const (
-	GOTAddr   GOTKind = iota // the symbol's address
-	GOTTPOff                 // the symbol's offset from the thread pointer (initial exec)
-	GOTModule                // the TLS module id of the symbol's block (first of a GD/LD pair)
-	GOTDTPOff                // the symbol's offset in its TLS block (second of a GD pair)
-	GOTZero                  // zero (second of the LD pair)
+	GOTAddr       GOTKind = iota // the symbol's address
+	GOTTPOff                     // the symbol's offset from the thread pointer (initial exec)
+	GOTModule                    // the TLS module id of the symbol's block (first of a GD/LD pair)
+	GOTDTPOff                    // the symbol's offset in its TLS block (second of a GD pair)
+	GOTZero                      // zero (second of the LD pair)
+	GOTTLSDescFn                 // a dynamic TLS descriptor's resolver
+	GOTTLSDescArg                // a dynamic TLS descriptor's argument: the symbol's GD pair
 )
 
 // GOTEntry is one 8-byte GOT slot.
@@ -104,7 +110,7 @@ type TLSBlock struct {
 // TPOff returns the thread-pointer offset of a thread-local symbol.
 func (l *Link) TPOff(t *Symbol) uint64 {
 	if t.Def == External {
-		return t.Target
+		return t.Target + t.Addr // the library block's offset plus the variable's
 	}
 	return uint64(l.TLS.TPOff) + t.Addr
 }
@@ -212,7 +218,17 @@ func (l *Link) Scan() error {
 }
 
 func (l *Link) number(t *Symbol) {
-	t.GOTIndex, t.StubIndex, t.TLSGDIndex, t.GOTTPIndex = -1, -1, -1, -1
+	t.GOTIndex, t.StubIndex, t.TLSGDIndex, t.GOTTPIndex, t.TLSDescIndex = -1, -1, -1, -1, -1
+	if t.NeedsTLSDesc {
+		if t.Def != External && l.TLS.Static {
+			t.TLSDescIE, t.NeedsGOTTP = true, true
+		} else {
+			// {resolver, argument}: the argument is the symbol's {module, offset} pair.
+			t.NeedsTLSGD = true
+			t.TLSDescIndex = int32(len(l.GOT))
+			l.GOT = append(l.GOT, GOTEntry{t, GOTTLSDescFn}, GOTEntry{t, GOTTLSDescArg})
+		}
+	}
 	if t.NeedsGOT {
 		t.GOTIndex = int32(len(l.GOT))
 		l.GOT = append(l.GOT, GOTEntry{t, GOTAddr})
@@ -640,6 +656,10 @@ func (l *Link) fillTables() {
 			}
 		case GOTDTPOff:
 			v = e.Sym.Addr
+		case GOTTLSDescFn:
+			v = l.TLSDescDynamic
+		case GOTTLSDescArg:
+			v = l.GOTBase + uint64(e.Sym.TLSGDIndex)*8
 		}
 		le64(l.Mem(l.GOTBase+uint64(i)*8, 8), v)
 	}

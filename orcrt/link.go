@@ -51,6 +51,7 @@ func (d *Dylib) Link() error {
 	d.synth = map[string]*jitlink.Symbol{}
 	l := jitlink.NewLink(d.Name, d.s.arch, d.graphs)
 	l.RelocName = linux.RelocName
+	l.TLSDescDynamic = linux.TLSDescResolver()
 	d.link = l
 	for _, dep := range d.jitDeps {
 		// -lNAME of a declared JIT'd dylib: linked (RTLD_GLOBAL) before this one, like a
@@ -71,6 +72,9 @@ func (d *Dylib) Link() error {
 		return err
 	}
 	mark("layout")
+	if err := d.ensureStaticTLS(); err != nil {
+		return err
+	}
 	d.placeSynthetics()
 	// The program's definitions become visible to the dynamic loader before its libraries
 	// are loaded, so a library that calls back into the program (an undefined symbol the
@@ -436,6 +440,12 @@ func (d *Dylib) lookupSpecial(name string) *jitlink.Symbol {
 	case name == "_GLOBAL_OFFSET_TABLE_":
 		d.link.NeedGOTBase = true
 		return mk()
+	case name == "_TLS_MODULE_BASE_":
+		// The start of this link's TLS block (offset 0), which TLS descriptors of
+		// local-dynamic code refer to.
+		t := mk()
+		t.Type = jitlink.TLS
+		return t
 	case name == "_end", name == "end", name == "_edata", name == "edata", name == "etext",
 		name == "_etext", name == "__etext", name == "__executable_start", name == "__ehdr_start",
 		name == "__bss_start":
@@ -604,12 +614,6 @@ func (d *Dylib) registerTLS() error {
 		return err
 	}
 	lib, modid, tpoff, err := linux.RegisterTLS("jitrun-tls-"+d.Name, l.TLSImage(), l.TLS.Size, l.TLS.Align, l.TLS.Static)
-	if st, ok := err.(*linux.StaticTLSError); ok {
-		// glibc's static TLS surplus is fixed at start-up: start again with a larger one.
-		if rerr := linux.ReexecForStaticTLS(st.Need); rerr != nil {
-			return fmt.Errorf("%s: %v (GD/LD/TLSDESC-only code has no such limit)", d.Name, rerr)
-		}
-	}
 	if err != nil {
 		return err
 	}
@@ -642,5 +646,38 @@ func (d *Dylib) export() error {
 		return err
 	}
 	d.dl.exportLib = lib
+	return nil
+}
+
+// ensureStaticTLS makes sure the process can give this link the static TLS its initial- and
+// local-exec accesses need (its own block, and the blocks of shared libraries it reaches
+// with initial exec, which must have been loaded at start-up). glibc lays static TLS out at
+// start-up, so before anything has run jitrun starts itself again in a process that has it
+// (a larger surplus, a thread pointer aligned enough, the libraries preloaded).
+func (d *Dylib) ensureStaticTLS() error {
+	l := d.link
+	var n linux.StaticTLSNeeds
+	if l.TLS.Static && l.TLS.Size > 0 {
+		n.Align = l.TLS.Align
+		n.Bytes = (l.TLS.Size+l.TLS.Align-1)&^(l.TLS.Align-1) + l.TLS.Align
+	}
+	seen := map[string]bool{}
+	for t, ref := range d.extRefs {
+		if p := absPath(ref.lib.path); ref.es.Type == jitlink.TLS && t.NeedsGOTTP && !seen[p] && !linux.LoadedAtStartup(p) {
+			seen[p] = true
+			n.Preload = append(n.Preload, p)
+		}
+	}
+	sort.Strings(n.Preload)
+	if n.Bytes == 0 && len(n.Preload) == 0 || linux.CheckStaticTLS(n) {
+		return nil
+	}
+	if d != d.s.main || d.s.started {
+		return fmt.Errorf("%s: needs %d bytes of static TLS (aligned to %d) or libraries loaded at start-up (%s), which a running program cannot get; build it with -ftls-model=global-dynamic",
+			d.Name, n.Bytes, n.Align, strings.Join(n.Preload, ", "))
+	}
+	if err := linux.ReexecForStaticTLS(n); err != nil {
+		return fmt.Errorf("%s: %v", d.Name, err)
+	}
 	return nil
 }

@@ -48,6 +48,7 @@ func (s *Session) RunMain(d *Dylib, argv []string) error {
 	if err := linux.RegisterFinalizers(d.finis); err != nil {
 		return err
 	}
+	s.started = true
 	linux.RunMain(linux.Program{Main: mainAddr, Inits: d.inits, Argv: argv})
 	return nil
 }

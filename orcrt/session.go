@@ -59,6 +59,7 @@ type Session struct {
 	files   map[string]*inputFile // mapped inputs by path
 	sysDirs []string
 	dls     sessionDL // JIT'd dylibs opened with dlopen (dl.go)
+	started bool      // the program's code has started running
 }
 
 // NewSession creates a session.

@@ -45,9 +45,6 @@ const (
 	GOTPC32TLSDesc // TLS descriptor in the GOT
 	TLSDescCall    // call *x@tlsdesc(%rax): marker
 	DTPMod64       // TLS module id
-	// TLS descriptor sequences relaxed to initial exec, chosen by Scan.
-	RelaxedTLSDescToIE // lea x@tlsdesc(%rip),%rax -> mov x@gottpoff(%rip),%rax
-	RelaxedTLSDescCall // call *x@tlsdesc(%rax) -> xchg %ax,%ax
 	numKinds
 )
 
@@ -56,7 +53,7 @@ var kindNames = [numKinds]string{"None", "Pointer64", "Pointer32", "Pointer32S",
 	"GOTDelta32RelaxREX", "GOTDelta64", "GOTBaseDelta32", "GOTBaseDelta64", "GOTOffset64",
 	"GOTEntryOffset64", "GOTEntryOffset32", "PLTOffset64", "Size32", "Size64", "RelaxedLoadToLea",
 	"RelaxedCall", "RelaxedJump", "TLSGD", "TLSLD", "DTPOff32", "DTPOff64", "GOTTPOff", "TPOff32",
-	"TPOff64", "GOTPC32TLSDesc", "TLSDescCall", "DTPMod64", "RelaxedTLSDescToIE", "RelaxedTLSDescCall"}
+	"TPOff64", "GOTPC32TLSDesc", "TLSDescCall", "DTPMod64"}
 
 // KindName names an edge kind.
 func KindName(k uint16) string {
@@ -69,7 +66,7 @@ func KindName(k uint16) string {
 // Width is the number of bytes an edge kind writes.
 func Width(k uint16) int {
 	switch k {
-	case None, TLSDescCall, RelaxedTLSDescCall:
+	case None, TLSDescCall:
 		return 0
 	case Pointer64, Delta64, GOTDelta64, GOTBaseDelta64, GOTOffset64, GOTEntryOffset64, PLTOffset64,
 		Size64, DTPOff64, TPOff64, DTPMod64:

@@ -86,20 +86,18 @@ func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitl
 	case TPOff32, TPOff64:
 		return needStatic(l, sec, e, t)
 	case GOTPC32TLSDesc:
-		// Relax the descriptor sequence to initial exec, as ld does for an executable.
+		// A TLS descriptor: relaxed to initial exec when the link's block is static TLS
+		// anyway, else a dynamic descriptor (decided once the whole link is scanned).
 		c := sec.Data
 		if e.Offset < 3 || e.Offset+4 > uint64(len(c)) || c[e.Offset-2] != 0x8d || c[e.Offset-1]&0xc7 != 0x05 {
 			return l.EdgeError(sec, e, "unrecognised TLS descriptor instruction")
 		}
-		e.Kind = RelaxedTLSDescToIE
-		t.NeedsGOTTP = true
-		return needStatic(l, sec, e, t)
+		t.NeedsTLSDesc = true
 	case TLSDescCall:
 		c := sec.Data
 		if e.Offset+2 > uint64(len(c)) || c[e.Offset] != 0xff || c[e.Offset+1] != 0x10 {
 			return l.EdgeError(sec, e, "unrecognised TLS descriptor call")
 		}
-		e.Kind = RelaxedTLSDescCall
 	default:
 		return l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
 	}
@@ -140,7 +138,7 @@ func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.
 	b := mem[e.Offset:]
 	got := func() uint64 { return l.GOTBase + uint64(t.GOTIndex)*8 }
 	switch e.Kind {
-	case None, TLSDescCall:
+	case None:
 	case Pointer64:
 		le.PutUint64(b, S+A)
 	case Pointer32:
@@ -225,11 +223,16 @@ func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.
 		le.PutUint64(b, l.Module(t))
 	case GOTTPOff:
 		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
-	case RelaxedTLSDescToIE:
-		mem[e.Offset-2] = 0x8b // lea -> mov from the GOT entry
-		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
-	case RelaxedTLSDescCall:
-		mem[e.Offset], mem[e.Offset+1] = 0x66, 0x90
+	case GOTPC32TLSDesc:
+		if t.TLSDescIE {
+			mem[e.Offset-2] = 0x8b // lea x@tlsdesc -> mov x@gottpoff
+			return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
+		}
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.TLSDescIndex)*8+A-P))
+	case TLSDescCall:
+		if t.TLSDescIE {
+			mem[e.Offset], mem[e.Offset+1] = 0x66, 0x90 // call *(%rax) -> xchg %ax,%ax
+		}
 	case TPOff32:
 		return put32s(l, sec, e, b, int64(l.TPOff(t)+A))
 	case TPOff64:

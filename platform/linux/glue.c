@@ -90,6 +90,40 @@ static int initial_recorded;
 // blocked: every Go thread inherits this mask, so a process-directed signal is delivered to
 // the program's threads only, and one the program blocks stays pending, as natively. The
 // main thread gets the initial mask back before the program starts.
+// After jitrun re-executed itself for static TLS (tls.go), the environment the program sees
+// is the one jitrun was given: GLIBC_TUNABLES and LD_PRELOAD go back to what they were.
+static void restore_env(const char *name) {
+	char key[64];
+	snprintf(key, sizeof key, "JITRUN_ORIG_%s", name);
+	const char *orig = getenv(key);
+	if (!orig)
+		return;
+	if (orig[0] == '=')
+		setenv(name, orig + 1, 1);
+	else
+		unsetenv(name);
+	unsetenv(key);
+}
+
+static unsigned long reexec_align, reexec_surplus;
+
+// What the re-execution provided ("ALIGN:SURPLUS"), or zeros in a first execution.
+void jitrun_reexec_info(unsigned long *align, unsigned long *surplus) {
+	*align = reexec_align;
+	*surplus = reexec_surplus;
+}
+
+__attribute__((constructor(101))) static void clean_reexec_env(void) {
+	const char *v = getenv("JITRUN_REEXEC");
+	if (!v)
+		return;
+	if (sscanf(v, "%lu:%lu", &reexec_align, &reexec_surplus) != 2)
+		reexec_align = reexec_surplus = 1;
+	restore_env("GLIBC_TUNABLES");
+	restore_env("LD_PRELOAD");
+	unsetenv("JITRUN_REEXEC");
+}
+
 __attribute__((constructor)) static void record_initial_signals(void) {
 	for (int s = 1; s < 65; s++)
 		sigaction(s, 0, &initial_actions[s]);
@@ -356,3 +390,65 @@ int jitrun_tls_info(void *h, uintptr_t *modid, intptr_t *tpoff) {
 	}
 	return 0;
 }
+
+// ---- Dynamic TLS descriptors -------------------------------------------------------------
+// The resolver of a TLS descriptor whose block is dynamic TLS. Called as `call *(%rax)` with
+// %rax pointing at the descriptor {this function, &tls_index}; returns in %rax the variable's
+// offset from the thread pointer. The descriptor ABI lets it change only %rax and the flags:
+// callers keep values in every other register, vector registers included, across the call
+// (vectorised loops do), so it saves the integer registers __tls_get_addr may clobber and the
+// whole extended state with XSAVE (its size read from CPUID at start-up).
+unsigned long jitrun_xsave_size;
+
+__attribute__((constructor)) static void size_xsave(void) {
+	unsigned a, b, c, d;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if (!(c & (1u << 27))) // OSXSAVE: the OS enabled XSAVE
+		return;
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(0));
+	jitrun_xsave_size = ((unsigned long)b + 63) & ~63UL;
+}
+
+__asm__(".text\n"
+        ".globl jitrun_tlsdesc_dynamic\n"
+        ".type jitrun_tlsdesc_dynamic,@function\n"
+        "jitrun_tlsdesc_dynamic:\n"
+        "	.cfi_startproc\n"
+        "	pushq %rbp\n	.cfi_def_cfa_offset 16\n	.cfi_offset %rbp, -16\n"
+        "	movq %rsp, %rbp\n	.cfi_def_cfa_register %rbp\n"
+        "	pushq %rdi\n	pushq %rsi\n	pushq %rdx\n	pushq %rcx\n"
+        "	pushq %r8\n	pushq %r9\n	pushq %r10\n	pushq %r11\n"
+        "	movq 8(%rax), %rdi\n"              /* the descriptor's tls_index */
+        "	movq jitrun_xsave_size(%rip), %rcx\n"
+        "	testq %rcx, %rcx\n"
+        "	jz 1f\n"
+        "	subq %rcx, %rsp\n"
+        "	andq $-64, %rsp\n"
+        "	xorl %eax, %eax\n"                 /* XRSTOR needs a clean XSAVE header */
+        "	movq %rax, 512(%rsp)\n	movq %rax, 520(%rsp)\n	movq %rax, 528(%rsp)\n	movq %rax, 536(%rsp)\n"
+        "	movq %rax, 544(%rsp)\n	movq %rax, 552(%rsp)\n	movq %rax, 560(%rsp)\n	movq %rax, 568(%rsp)\n"
+        "	movl $-1, %eax\n	movl $-1, %edx\n"
+        "	xsave64 (%rsp)\n"
+        "1:	andq $-16, %rsp\n"
+        "	call __tls_get_addr@PLT\n"
+        "	subq %fs:0, %rax\n"
+        "	movq %rax, %rsi\n"
+        "	cmpq $0, jitrun_xsave_size(%rip)\n"
+        "	jz 2f\n"
+        "	movq jitrun_xsave_size(%rip), %rcx\n"
+        "	leaq -64(%rbp), %rsp\n"
+        "	subq %rcx, %rsp\n"
+        "	andq $-64, %rsp\n"
+        "	movl $-1, %eax\n	movl $-1, %edx\n"
+        "	xrstor64 (%rsp)\n"
+        "2:	movq %rsi, %rax\n"
+        "	leaq -64(%rbp), %rsp\n"
+        "	popq %r11\n	popq %r10\n	popq %r9\n	popq %r8\n"
+        "	popq %rcx\n	popq %rdx\n	popq %rsi\n	popq %rdi\n"
+        "	popq %rbp\n	.cfi_def_cfa %rsp, 8\n"
+        "	ret\n"
+        "	.cfi_endproc\n"
+        ".size jitrun_tlsdesc_dynamic, .-jitrun_tlsdesc_dynamic\n");
+
+extern char jitrun_tlsdesc_dynamic[];
+uintptr_t jitrun_tlsdesc_resolver(void) { return (uintptr_t)jitrun_tlsdesc_dynamic; }

@@ -27,3 +27,5 @@ int jitrun_tls_info(void *h, uintptr_t *modid, intptr_t *tpoff);
 int jitrun_register_dso_finis(uintptr_t *fns, long n, void *dso);
 void jitrun_cxa_finalize(void *dso);
 int jitrun_dlclose(void *h);
+uintptr_t jitrun_tlsdesc_resolver(void);
+void jitrun_reexec_info(unsigned long *align, unsigned long *surplus);

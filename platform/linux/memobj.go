@@ -61,21 +61,38 @@ func putDynamic(b []byte, off uint64, dyn [][2]uint64) {
 // return an older object.
 var memObjects []*os.File
 
+// memfd creates a memory file holding img; cloexec false keeps it open across exec.
+func memfd(name string, img []byte, cloexec bool) (uintptr, error) {
+	p, err := syscall.BytePtrFromString(name)
+	if err != nil {
+		return 0, err
+	}
+	flags := uintptr(0)
+	if cloexec {
+		flags = 1 // MFD_CLOEXEC
+	}
+	fd, _, errno := syscall.Syscall(319 /* SYS_memfd_create */, uintptr(unsafe.Pointer(p)), flags, 0)
+	if errno != 0 {
+		return 0, fmt.Errorf("memfd_create: %v", errno)
+	}
+	for off := 0; off < len(img); {
+		n, err := syscall.Write(int(fd), img[off:])
+		if err != nil {
+			syscall.Close(int(fd))
+			return 0, err
+		}
+		off += n
+	}
+	return fd, nil
+}
+
 // loadMemImage writes img to a memfd named name and dlopens it with the given flags.
 func loadMemImage(name string, img []byte, flags int) (*Library, error) {
-	p, err := syscall.BytePtrFromString(name)
+	fd, err := memfd(name, img, true)
 	if err != nil {
 		return nil, err
 	}
-	fd, _, errno := syscall.Syscall(319 /* SYS_memfd_create */, uintptr(unsafe.Pointer(p)), 0, 0)
-	if errno != 0 {
-		return nil, fmt.Errorf("memfd_create: %v", errno)
-	}
 	f := os.NewFile(fd, name)
-	if _, err := f.Write(img); err != nil {
-		f.Close()
-		return nil, err
-	}
 	lib, err := dlopenFlags(fmt.Sprintf("/proc/self/fd/%d", fd), flags)
 	if err != nil {
 		f.Close()

@@ -9,8 +9,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -32,8 +34,6 @@ func (e *StaticTLSError) Error() string {
 	return fmt.Sprintf("thread-local storage: %d bytes of initial-exec/local-exec TLS do not fit in glibc's static TLS area", e.Need)
 }
 
-const tlsReexecEnv = "JITRUN_STATIC_TLS"
-
 // RegisterTLS gives a JIT'd TLS block (init image followed by zero fill up to size) to the C
 // library as a TLS module, so every thread, existing or future, gets its own initialised copy
 // and __tls_get_addr works. It builds a small ELF object with a PT_TLS segment in memory and
@@ -54,29 +54,160 @@ func RegisterTLS(name string, init []byte, size, align uint64, static bool) (lib
 	return lib, modid, tpoff, nil
 }
 
-// ReexecForStaticTLS re-executes jitrun with glibc's optional static TLS surplus raised to
-// hold need bytes (GLIBC_TUNABLES=glibc.rtld.optional_static_tls), once. It returns only if
-// that is not possible (already tried, or too large), with the reason.
-func ReexecForStaticTLS(need uint64) error {
-	const limit = 4 << 20 // larger static TLS is carved out of every thread stack
-	if os.Getenv(tlsReexecEnv) != "" || need > limit {
-		return &StaticTLSError{Need: need}
+// StaticTLSNeeds is what the process must have been started with for the JIT'd code's
+// initial- and local-exec thread-local accesses: static TLS is laid out by glibc at start-up
+// and cannot grow or be re-aligned afterwards.
+type StaticTLSNeeds struct {
+	Bytes   uint64   // static TLS the JIT'd blocks take
+	Align   uint64   // largest alignment they need from the thread pointer
+	Preload []string // shared libraries whose TLS JIT'd code reaches with initial exec
+}
+
+// staticTLS tracks the optional static TLS this process has and has used.
+var staticTLS struct {
+	mu   sync.Mutex
+	used uint64
+}
+
+// defaultOptionalStaticTLS is glibc 2.36's rtld.optional_static_tls default: what dlopen'ed
+// objects with static TLS may take.
+const defaultOptionalStaticTLS = 512
+
+// tcbAlign is the thread pointer's alignment when no start-up object asks for more.
+const tcbAlign = 64
+
+const reexecEnv = "JITRUN_REEXEC"
+
+// reexecInfo is what a re-execution provided (read by the C start-up code, which also
+// removes the variable from the environment before the Go runtime copies it).
+func reexecInfo() (align, surplus uint64, reexeced bool) {
+	var a, s C.ulong
+	C.jitrun_reexec_info(&a, &s)
+	return uint64(a), uint64(s), a != 0
+}
+
+// optionalStaticTLS is the optional static TLS glibc reserved at start-up.
+func optionalStaticTLS() uint64 {
+	if _, s, ok := reexecInfo(); ok && s > 1 {
+		return s
+	}
+	for _, kv := range strings.Split(os.Getenv("GLIBC_TUNABLES"), ":") {
+		if v, ok := strings.CutPrefix(kv, "glibc.rtld.optional_static_tls="); ok {
+			if n, err := strconv.ParseUint(v, 0, 64); err == nil {
+				return n
+			}
+		}
+	}
+	return defaultOptionalStaticTLS
+}
+
+// reexecAlign is the thread-pointer alignment the process started with.
+func reexecAlign() uint64 {
+	if a, _, ok := reexecInfo(); ok && a > tcbAlign {
+		return a
+	}
+	return tcbAlign
+}
+
+// LoadedAtStartup reports whether a shared library is already in the process (then its TLS
+// is static; a library dlopen'ed now would get dynamic TLS).
+func LoadedAtStartup(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return false
+	}
+	for _, o := range LoadedObjects() {
+		if r, err := filepath.EvalSymlinks(o.Name); err == nil && r == real {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckStaticTLS reports whether this process can give the JIT'd code the static TLS it
+// needs, reserving it if so.
+func CheckStaticTLS(n StaticTLSNeeds) bool {
+	staticTLS.mu.Lock()
+	defer staticTLS.mu.Unlock()
+	if len(n.Preload) > 0 || n.Align > reexecAlign() {
+		return false
+	}
+	if staticTLS.used+n.Bytes > optionalStaticTLS() {
+		return false
+	}
+	staticTLS.used += n.Bytes
+	return true
+}
+
+// ReexecForStaticTLS starts jitrun again (same arguments) in a process that has the static
+// TLS n needs: a larger optional surplus (GLIBC_TUNABLES), a preloaded module with the
+// required alignment, and the preloaded libraries. The JIT'd program sees the environment it
+// was given (the C start-up code restores it). It returns only on failure, or when a
+// re-execution already happened, with the reason.
+func ReexecForStaticTLS(n StaticTLSNeeds) error {
+	const limit = 4 << 20 // static TLS is carved out of every thread's stack
+	if _, _, again := reexecInfo(); again {
+		return &StaticTLSError{Need: n.Bytes}
+	}
+	if n.Bytes > limit {
+		return fmt.Errorf("thread-local storage: %d bytes of initial-exec/local-exec TLS is more than jitrun gives static TLS (%d); compile with -ftls-model=global-dynamic", n.Bytes, limit)
 	}
 	size := uint64(64 << 10)
-	for size < need*2 {
+	for size < 2*n.Bytes+4096 {
 		size *= 2
 	}
+	env := os.Environ()
+	set := func(k, v string) {
+		for i, kv := range env {
+			if strings.HasPrefix(kv, k+"=") {
+				env[i] = k + "=" + v
+				return
+			}
+		}
+		env = append(env, k+"="+v)
+	}
+	orig := func(k string) string {
+		if v, ok := os.LookupEnv(k); ok {
+			return "=" + v
+		}
+		return "-"
+	}
+	set("JITRUN_ORIG_GLIBC_TUNABLES", orig("GLIBC_TUNABLES"))
+	set("JITRUN_ORIG_LD_PRELOAD", orig("LD_PRELOAD"))
 	tun := "glibc.rtld.optional_static_tls=" + strconv.FormatUint(size, 10)
 	if old := os.Getenv("GLIBC_TUNABLES"); old != "" {
 		tun = old + ":" + tun
 	}
-	env := append(os.Environ(), "GLIBC_TUNABLES="+tun, tlsReexecEnv+"=1")
+	set("GLIBC_TUNABLES", tun)
+	preload := append([]string{}, n.Preload...)
+	align := uint64(tcbAlign)
+	if n.Align > tcbAlign {
+		// A start-up object whose TLS has this alignment makes glibc align the thread
+		// pointer (and so every static TLS block) to it. It is passed as an inherited memfd.
+		img, _ := buildTLSImage("jitrun-tls-align", nil, n.Align, n.Align, false)
+		fd, err := memfd("jitrun-tls-align", img, false)
+		if err != nil {
+			return err
+		}
+		preload = append(preload, fmt.Sprintf("/proc/self/fd/%d", fd))
+		align = n.Align
+	}
+	if old := os.Getenv("LD_PRELOAD"); old != "" {
+		preload = append(preload, old)
+	}
+	if len(preload) > 0 {
+		set("LD_PRELOAD", strings.Join(preload, ":"))
+	}
+	set(reexecEnv, strconv.FormatUint(align, 10)+":"+strconv.FormatUint(size, 10))
 	exe, err := os.Executable()
 	if err != nil {
-		return &StaticTLSError{Need: need}
+		return err
 	}
-	err = syscall.Exec(exe, os.Args, env)
-	return fmt.Errorf("re-executing for static TLS: %v", err)
+	return fmt.Errorf("re-executing for static TLS: %v", syscall.Exec(exe, os.Args, env))
 }
 
 // buildTLSImage lays out: ELF header, program headers (PT_LOAD, PT_DYNAMIC, PT_TLS,
@@ -129,3 +260,6 @@ func buildTLSImage(name string, init []byte, size, align uint64, static bool) ([
 	copy(b[tlsOff:], init)
 	return b, words
 }
+
+// TLSDescResolver is the address of the resolver for dynamic TLS descriptors.
+func TLSDescResolver() uint64 { return uint64(C.jitrun_tlsdesc_resolver()) }
