@@ -1,15 +1,27 @@
-// Package e2e runs the C programs under testdata/c both natively (gcc link)
-// and under jitrun, and compares stdout, stderr and exit status.
+// Package e2e runs the programs of three corpora both natively (gcc/g++ link)
+// and under jitrun, and compares stdout, stderr and exit status:
 //
-// Layout of a corpus program testdata/c/<name>/:
+//	testdata/c    C programs, 7 build modes (TestCorpus)
+//	testdata/cxx  C++ programs, 6 build modes (TestCorpusCxx)
+//	testdata/tls  thread-local storage matrix, C and C++, 7 build modes (TestCorpusTLS)
 //
-//	*.c        plain objects, linked in file-name order
-//	ar_*.c     members of lib<name>.a
-//	ar2_*.c    members of lib<name>2.a (listed before lib<name>.a)
-//	args       program arguments, one per line
-//	stdin      fed to the program's stdin
-//	libs       extra link flags, one per line (-lm, -lpthread)
-//	cflags     extra compiler flags for every file (-fcommon)
+// Layout of a corpus program testdata/<corpus>/<name>/ (a source is C if it
+// ends in .c, C++ if it ends in .cc; C is compiled with gcc, C++ with g++, or
+// clang-19/clang++-19 in the clang mode):
+//
+//	*.c, *.cc        plain objects, linked in file-name order
+//	ar_*.c, ar_*.cc  members of lib<name>.a
+//	ar2_*.c, ...     members of lib<name>2.a (listed before lib<name>.a)
+//	so_*.c, ...      compiled -fPIC into the shared library lib<name>so.so,
+//	                 linked with -L<build dir> -l<name>so (and an rpath natively)
+//	args             program arguments, one per line
+//	stdin            fed to the program's stdin
+//	libs             extra link flags, one per line (-lm, -lpthread)
+//	cflags           extra compiler flags for every file (-fcommon)
+//	skip             modes not run, one per line: "MODE reason"
+//
+// A program with a C++ source is linked natively with g++ and run under
+// jitrun with -lstdc++ -lm added, as g++'s driver does.
 package e2e
 
 import (
@@ -34,30 +46,42 @@ const (
 	nativeTimeout = 30 * time.Second
 )
 
-// mode is one way of compiling the corpus.
+// mode is one way of compiling a corpus.
 type mode struct {
 	name    string
-	cc      string
+	cc, cxx string // C and C++ compilers
 	cflags  []string
 	ldflags []string // native link only
 }
 
-var modes = []mode{
-	{"pie", "gcc", []string{"-O2"}, nil},
-	{"pic", "gcc", []string{"-O2", "-fPIC"}, nil},
-	{"nopic", "gcc", []string{"-O2", "-fno-pic"}, []string{"-no-pie"}},
-	{"O0g", "gcc", []string{"-O0", "-g"}, nil},
-	{"large", "gcc", []string{"-O2", "-mcmodel=large", "-fno-pic"}, []string{"-no-pie"}},
-	{"O3", "gcc", []string{"-O3"}, nil},
-	{"clang", "clang-19", []string{"-O2"}, nil},
-}
+var (
+	modePIE     = mode{"pie", "gcc", "g++", []string{"-O2"}, nil}
+	modePIC     = mode{"pic", "gcc", "g++", []string{"-O2", "-fPIC"}, nil}
+	modeNoPIC   = mode{"nopic", "gcc", "g++", []string{"-O2", "-fno-pic"}, []string{"-no-pie"}}
+	modeO0g     = mode{"O0g", "gcc", "g++", []string{"-O0", "-g"}, nil}
+	modeLarge   = mode{"large", "gcc", "g++", []string{"-O2", "-mcmodel=large", "-fno-pic"}, []string{"-no-pie"}}
+	modeO3      = mode{"O3", "gcc", "g++", []string{"-O3"}, nil}
+	modeClang   = mode{"clang", "clang-19", "clang++-19", []string{"-O2"}, nil}
+	modeTLSDesc = mode{"tlsdesc", "gcc", "g++", []string{"-O2", "-fPIC", "-mtls-dialect=gnu2"}, nil}
+)
+
+// modes are the C corpus's build modes.
+var modes = []mode{modePIE, modePIC, modeNoPIC, modeO0g, modeLarge, modeO3, modeClang}
+
+// cxxModes are the C++ corpus's: -mcmodel=large is left out (libstdc++'s
+// headers make it slow to compile and it adds nothing the C corpus lacks).
+var cxxModes = []mode{modePIE, modePIC, modeNoPIC, modeO0g, modeO3, modeClang}
+
+// tlsModes add TLS descriptors (-mtls-dialect=gnu2) to the C++ modes.
+var tlsModes = []mode{modePIE, modePIC, modeNoPIC, modeO0g, modeO3, modeClang, modeTLSDesc}
 
 var (
 	tmpRoot   string
 	buildOnce sync.Once
 	jitrunBin string
 	buildErr  error
-	workSem   = make(chan struct{}, runtime.NumCPU()) // bounds concurrently running processes
+	workSem   = make(chan struct{}, runtime.NumCPU()) // bounds programs being built and run at once
+	ccSem     = make(chan struct{}, runtime.NumCPU()) // bounds compilers running at once, over all programs
 )
 
 func TestMain(m *testing.M) {
@@ -106,38 +130,70 @@ type program struct {
 	name, dir  string
 	objs       []string // plain sources
 	ar, ar2    []string // archive members
+	so         []string // shared library sources
+	cxx        bool     // some source is C++
 	args, libs []string
 	cflags     []string
-	stdin      []byte // empty if there is no stdin file
+	skip       map[string]string // mode -> reason
+	stdin      []byte            // empty if there is no stdin file
+}
+
+// isCxx reports whether src is a C++ source.
+func isCxx(src string) bool { return strings.HasSuffix(src, ".cc") }
+
+// objName is the object file name of a source (main.cc -> main.o).
+func objName(src string) string {
+	b := filepath.Base(src)
+	return strings.TrimSuffix(b, filepath.Ext(b)) + ".o"
 }
 
 func loadProgram(t *testing.T, dir string) *program {
-	p := &program{name: filepath.Base(dir), dir: dir}
-	srcs, _ := filepath.Glob(filepath.Join(dir, "*.c"))
+	p := &program{name: filepath.Base(dir), dir: dir, skip: map[string]string{}}
+	c, _ := filepath.Glob(filepath.Join(dir, "*.c"))
+	cc, _ := filepath.Glob(filepath.Join(dir, "*.cc"))
+	srcs := append(c, cc...)
 	sort.Strings(srcs)
+	seen := map[string]string{}
 	for _, s := range srcs {
+		if prev, ok := seen[objName(s)]; ok {
+			t.Fatalf("%s and %s both compile to %s", prev, s, objName(s))
+		}
+		seen[objName(s)] = s
+		if isCxx(s) {
+			p.cxx = true
+		}
 		switch b := filepath.Base(s); {
 		case strings.HasPrefix(b, "ar2_"):
 			p.ar2 = append(p.ar2, s)
 		case strings.HasPrefix(b, "ar_"):
 			p.ar = append(p.ar, s)
+		case strings.HasPrefix(b, "so_"):
+			p.so = append(p.so, s)
 		default:
 			p.objs = append(p.objs, s)
 		}
 	}
 	if len(p.objs) == 0 {
-		t.Fatalf("%s: no plain .c files", dir)
+		t.Fatalf("%s: no plain source files", dir)
 	}
 	p.args = readLines(t, filepath.Join(dir, "args"))
 	p.libs = readLines(t, filepath.Join(dir, "libs"))
 	for _, l := range readLines(t, filepath.Join(dir, "cflags")) {
 		p.cflags = append(p.cflags, strings.Fields(l)...)
 	}
+	for _, l := range readLines(t, filepath.Join(dir, "skip")) {
+		if f := strings.Fields(l); len(f) > 0 {
+			p.skip[f[0]] = strings.TrimSpace(strings.TrimPrefix(l, f[0]))
+		}
+	}
 	if b, err := os.ReadFile(filepath.Join(dir, "stdin")); err == nil {
 		p.stdin = b
 	}
 	return p
 }
+
+// soLib is the name (for -l) of the program's shared library.
+func (p *program) soLib() string { return p.name + "so" }
 
 // readLines returns the lines of an optional file; an empty line is an
 // empty argument.
@@ -155,8 +211,8 @@ func readLines(t *testing.T, path string) []string {
 	return strings.Split(s, "\n")
 }
 
-func corpusPrograms(t *testing.T) []string {
-	dirs, err := filepath.Glob(filepath.Join("..", "testdata", "c", "*"))
+func corpusPrograms(t *testing.T, corpus string) []string {
+	dirs, err := filepath.Glob(filepath.Join("..", "testdata", corpus, "*"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no corpus programs found: %v", err)
 	}
@@ -170,25 +226,45 @@ type built struct {
 	nobjs  int
 }
 
-// build compiles every source in parallel and creates the archives.
+// compiler returns the compiler for src in mode m.
+func (m mode) compiler(src string) string {
+	if isCxx(src) {
+		return m.cxx
+	}
+	return m.cc
+}
+
+// build compiles every source in parallel and creates the archives and the
+// shared library.
 func (p *program) build(t *testing.T, m mode, out string) built {
 	all := append(append(append([]string{}, p.objs...), p.ar2...), p.ar...)
-	objOf := func(src string) string {
-		return filepath.Join(out, strings.TrimSuffix(filepath.Base(src), ".c")+".o")
+	objOf := func(src string) string { return filepath.Join(out, objName(src)) }
+	type job struct {
+		cc   string
+		args []string
+	}
+	var jobs []job
+	for _, src := range all {
+		args := append(append([]string{"-c"}, m.cflags...), p.cflags...)
+		jobs = append(jobs, job{m.compiler(src), append(args, "-o", objOf(src), src)})
+	}
+	if len(p.so) > 0 {
+		// One compiler invocation for the library, in the language of its
+		// first source.
+		args := append(append([]string{"-shared"}, m.cflags...), p.cflags...)
+		args = append(args, "-fPIC", "-o", filepath.Join(out, "lib"+p.soLib()+".so"))
+		jobs = append(jobs, job{m.compiler(p.so[0]), append(args, p.so...)})
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, len(all))
-	lim := make(chan struct{}, runtime.NumCPU())
-	for i, src := range all {
+	errs := make([]error, len(jobs))
+	for i, j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lim <- struct{}{}
-			defer func() { <-lim }()
-			args := append(append([]string{"-c"}, m.cflags...), p.cflags...)
-			args = append(args, "-o", objOf(src), src)
-			if o, err := exec.Command(m.cc, args...).CombinedOutput(); err != nil {
-				errs[i] = fmt.Errorf("%s %s: %v\n%s", m.cc, strings.Join(args, " "), err, o)
+			ccSem <- struct{}{}
+			defer func() { <-ccSem }()
+			if o, err := exec.Command(j.cc, j.args...).CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("%s %s: %v\n%s", j.cc, strings.Join(j.args, " "), err, o)
 			}
 		}()
 	}
@@ -223,9 +299,10 @@ func (p *program) build(t *testing.T, m mode, out string) built {
 	return b
 }
 
-// linkNative links with gcc. Archives are grouped, since lib<name>2.a is
-// listed first but may need lib<name>.a and vice versa.
-func (p *program) linkNative(t *testing.T, m mode, b built, exe string) {
+// linkNative links with gcc, or g++ for a program with C++ sources.
+// Archives are grouped, since lib<name>2.a is listed first but may need
+// lib<name>.a and vice versa.
+func (p *program) linkNative(t *testing.T, m mode, b built, out, exe string) {
 	args := append([]string{}, m.ldflags...)
 	args = append(args, "-o", exe)
 	args = append(args, b.inputs[:b.nobjs]...)
@@ -234,10 +311,32 @@ func (p *program) linkNative(t *testing.T, m mode, b built, exe string) {
 		args = append(args, b.inputs[b.nobjs:]...)
 		args = append(args, "-Wl,--end-group")
 	}
-	args = append(args, p.libs...)
-	if o, err := exec.Command("gcc", args...).CombinedOutput(); err != nil {
-		t.Fatalf("gcc %s: %v\n%s", strings.Join(args, " "), err, o)
+	if len(p.so) > 0 {
+		args = append(args, "-L"+out, "-l"+p.soLib(), "-Wl,-rpath,"+out)
 	}
+	args = append(args, p.libs...)
+	ld := "gcc"
+	if p.cxx {
+		ld = "g++"
+	}
+	if o, err := exec.Command(ld, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", ld, strings.Join(args, " "), err, o)
+	}
+}
+
+// jitrunArgs is the jitrun command line equivalent to linkNative's.
+func (p *program) jitrunArgs(bin string, b built, out string) []string {
+	args := []string{bin, "--argv0=" + p.name}
+	args = append(args, b.inputs...)
+	if len(p.so) > 0 {
+		args = append(args, "-L"+out, "-l"+p.soLib())
+	}
+	if p.cxx {
+		args = append(args, "-lstdc++", "-lm")
+	}
+	args = append(args, p.libs...)
+	args = append(args, "--")
+	return append(args, p.args...)
 }
 
 // result of one program run.
@@ -316,36 +415,48 @@ func firstDiff(native, jit []byte) string {
 	return sb.String()
 }
 
-func TestCorpus(t *testing.T) {
-	dirs := corpusPrograms(t)
+func TestCorpus(t *testing.T) { runCorpus(t, "c", modes) }
+
+func TestCorpusCxx(t *testing.T) { runCorpus(t, "cxx", cxxModes) }
+
+func TestCorpusTLS(t *testing.T) { runCorpus(t, "tls", tlsModes) }
+
+// runCorpus runs every program of testdata/<corpus> in every mode. The corpora,
+// their modes and their programs all run in parallel (bounded by -parallel,
+// workSem and ccSem), so that the slowest compiles do not serialise the suite.
+func runCorpus(t *testing.T, corpus string, modes []mode) {
+	t.Parallel()
+	dirs := corpusPrograms(t, corpus)
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			if _, err := exec.LookPath(m.cc); err != nil {
-				t.Skipf("%s not installed", m.cc)
+			t.Parallel()
+			for _, c := range []string{m.cc, m.cxx} {
+				if _, err := exec.LookPath(c); err != nil {
+					t.Skipf("%s not installed", c)
+				}
 			}
 			bin := jitrun(t)
 			for _, dir := range dirs {
 				p := loadProgram(t, dir)
 				t.Run(p.name, func(t *testing.T) {
+					if why, ok := p.skip[m.name]; ok {
+						t.Skipf("skipped in mode %s: %s", m.name, why)
+					}
 					t.Parallel()
 					workSem <- struct{}{}
 					defer func() { <-workSem }()
-					out := filepath.Join(tmpRoot, m.name, p.name)
+					out := filepath.Join(tmpRoot, corpus, m.name, p.name)
 					if err := os.MkdirAll(out, 0o755); err != nil {
 						t.Fatal(err)
 					}
 					b := p.build(t, m, out)
 					exe := filepath.Join(out, p.name)
-					p.linkNative(t, m, b, exe)
+					p.linkNative(t, m, b, out, exe)
 
 					argv := append([]string{p.name}, p.args...)
 					want := run(t, nativeTimeout, exe, argv, p.stdin)
 
-					jargs := []string{bin, "--argv0=" + p.name}
-					jargs = append(jargs, b.inputs...)
-					jargs = append(jargs, p.libs...)
-					jargs = append(jargs, "--")
-					jargs = append(jargs, p.args...)
+					jargs := p.jitrunArgs(bin, b, out)
 					got := run(t, jitrunTimeout, bin, jargs, p.stdin)
 
 					if got.status != want.status {

@@ -1,0 +1,2 @@
+/* The initial-exec variant's definition, in another object. */
+__thread volatile long counter;
