@@ -3,7 +3,6 @@ package orcrt
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -134,14 +133,17 @@ func (s *Session) loaded(name string) *Dylib {
 // isRelocatable reports whether path names a relocatable object or an archive: such a file
 // given to dlopen is linked as a new JIT'd dylib.
 func isRelocatable(path string) bool {
-	f, err := os.Open(path)
+	data, err := linux.MapFile(path)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	var b [18]byte
-	n, _ := f.Read(b[:])
-	if n >= 18 && linux.IsELF(b[:]) {
+	defer syscall.Munmap(data)
+	b := data
+	n := len(b)
+	if n > 18 {
+		n = 18
+	}
+	if n >= 18 && linux.IsELF(b) {
 		return binary.LittleEndian.Uint16(b[16:]) == 1 // ET_REL
 	}
 	return archive.IsArchive(b[:n])
@@ -373,7 +375,8 @@ func (l *loader) Open(name string, mode int) (uintptr, bool, error) {
 	s.dls.lock.Lock()
 	defer s.dls.lock.Unlock()
 	_, declared := s.declaredName(name, false)
-	if !declared && s.loaded(name) == nil && !isRelocatable(name) {
+	// Like glibc, only a name with a slash is a path.
+	if !declared && s.loaded(name) == nil && !(strings.Contains(name, "/") && isRelocatable(name)) {
 		return 0, false, nil
 	}
 	d, err := s.OpenDylib(name, mode)

@@ -465,7 +465,13 @@ func systemLibDirs() []string {
 // gccLibDir finds gcc's private library directory (libgcc.a, libstdc++.so) for the newest
 // installed gcc.
 func gccLibDir() string {
-	ms, _ := filepath.Glob("/usr/lib/gcc/x86_64-linux-gnu/*/libgcc.a")
+	var ms []string
+	names, _ := linux.ReadDirNames("/usr/lib/gcc/x86_64-linux-gnu")
+	for _, n := range names {
+		if p := filepath.Join("/usr/lib/gcc/x86_64-linux-gnu", n, "libgcc.a"); fileExists(p) {
+			ms = append(ms, p)
+		}
+	}
 	if len(ms) == 0 {
 		return ""
 	}

@@ -54,6 +54,8 @@ func debugDir(o orcrt.Options) string {
 func gdbSetting(dir string) string  { return "set debug-file-directory /usr/lib/debug:" + dir }
 func lldbSetting(dir string) string { return "settings append target.debug-file-search-paths " + dir }
 
+const lldbSignals = "process handle -p true -s false -n false SIGURG"
+
 func debugHelp(dir string) string {
 	return fmt.Sprintf(`Debug files of JIT'd code are in %[1]s, named by build id.
 Without any setting, gdb and lldb name JIT'd functions and unwind through them. To get
@@ -63,9 +65,10 @@ file:line, arguments, locals, inlined frames and breakpoints in not-yet-loaded c
          (gdb -iex '%[2]s' --args jitrun ..., or in ~/.gdbinit)
   lldb:  %[3]s
          (lldb -O '%[3]s' -- jitrun ..., or in ~/.lldbinit)
+         and, as for any Go program: %[4]s
 
 or let jitrun start the debugger with the setting: jitrun gdb ARGS..., jitrun lldb ARGS...
-`, dir, gdbSetting(dir), lldbSetting(dir))
+`, dir, gdbSetting(dir), lldbSetting(dir), lldbSignals)
 }
 
 // runDebugger replaces jitrun with gdb or lldb running jitrun ARGS, with the debug directory
@@ -97,7 +100,8 @@ func runDebugger(which string, args []string) int {
 		argv = append(argv, "--args", self)
 	} else {
 		which = lldbBinary()
-		argv = append([]string{which, "-O", lldbSetting(dir)}, dbgArgs...)
+		// The Go runtime preempts its threads with SIGURG: not worth a stop.
+		argv = append([]string{which, "-O", lldbSetting(dir), "-o", lldbSignals}, dbgArgs...)
 		argv = append(argv, "--", self)
 	}
 	argv = append(argv, args...)

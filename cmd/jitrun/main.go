@@ -3,6 +3,12 @@
 // a native program's semantics.
 //
 //	jitrun [options] INPUTS... [-- PROGRAM-ARGS...]
+//
+// The Go runtime must hold no file descriptors the JIT'd program would see: with
+// containermaxprocs=0 it reads the cgroup CPU limit once and closes those files.
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 import (

@@ -11,7 +11,6 @@ import "C"
 
 import (
 	"bytes"
-	"os"
 	"unsafe"
 )
 
@@ -47,7 +46,7 @@ func JITObjectCount() int { return int(C.jitrun_gdbjit_count()) }
 
 // Traced reports whether a debugger (any ptrace tracer) is attached to the process now.
 func Traced() bool {
-	b, err := os.ReadFile("/proc/self/status")
+	b, err := readSmallFile("/proc/self/status")
 	if err != nil {
 		return false
 	}

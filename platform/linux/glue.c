@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <link.h>
 #include <signal.h>
@@ -204,6 +205,34 @@ handler_t jitrun_sysv_signal(int sig, handler_t h) {
 	if (jitrun_sigaction(sig, &a, &o) < 0)
 		return SIG_ERR;
 	return o.sa_handler;
+}
+
+// ---- File descriptors --------------------------------------------------------------------
+// A native program's first open() returns 3. jitrun's own descriptors (the Go runtime's
+// cgroup files and poller, in-memory objects) must not take the low numbers the program
+// expects, so before the Go runtime starts, every free descriptor below 64 is held by a
+// placeholder; what jitrun opens lands above, and the placeholders close right before the
+// program starts. Descriptors the parent passed in are left alone.
+static int placeholders[64];
+static int nplaceholders;
+
+__attribute__((constructor(102))) static void reserve_low_fds(void) {
+	int src = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (src < 0)
+		return;
+	placeholders[nplaceholders++] = src;
+	for (int fd = 3; fd < 64; fd++) {
+		if (fd == src || fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (dup3(src, fd, O_CLOEXEC) == fd)
+			placeholders[nplaceholders++] = fd;
+	}
+}
+
+void jitrun_release_low_fds(void) {
+	for (int i = 0; i < nplaceholders; i++)
+		close(placeholders[i]);
+	nplaceholders = 0;
 }
 
 // ---- Dynamic loader ---------------------------------------------------------------------

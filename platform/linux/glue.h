@@ -29,3 +29,4 @@ void jitrun_cxa_finalize(void *dso);
 int jitrun_dlclose(void *h);
 uintptr_t jitrun_tlsdesc_resolver(void);
 void jitrun_reexec_info(unsigned long *align, unsigned long *surplus);
+void jitrun_release_low_fds(void);

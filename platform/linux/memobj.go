@@ -3,7 +3,9 @@ package linux
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -56,10 +58,33 @@ func putDynamic(b []byte, off uint64, dyn [][2]uint64) {
 	}
 }
 
-// memObjects keeps each loaded image's memfd open for the life of the process: glibc matches
-// loaded objects by path first, so a reused fd number would make a later dlopen silently
-// return an older object.
-var memObjects []*os.File
+// livePaths are the paths of the in-memory objects currently loaded. glibc matches a dlopen'ed
+// path against the names of loaded objects before opening anything, so each load uses a path
+// no live object has ("/proc/self/fd/N", or with "./" inserted when N's plain form is taken),
+// and the descriptor is closed right after the load: the program sees none of jitrun's
+// descriptors.
+var (
+	livePathsMu sync.Mutex
+	livePaths   = map[string]bool{}
+)
+
+func claimPath(fd uintptr) string {
+	livePathsMu.Lock()
+	defer livePathsMu.Unlock()
+	for k := 0; ; k++ {
+		p := "/proc/self/" + strings.Repeat("./", k) + "fd/" + strconv.Itoa(int(fd))
+		if !livePaths[p] {
+			livePaths[p] = true
+			return p
+		}
+	}
+}
+
+func releasePath(p string) {
+	livePathsMu.Lock()
+	delete(livePaths, p)
+	livePathsMu.Unlock()
+}
 
 // memfd creates a memory file holding img; cloexec false keeps it open across exec.
 func memfd(name string, img []byte, cloexec bool) (uintptr, error) {
@@ -92,12 +117,13 @@ func loadMemImage(name string, img []byte, flags int) (*Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := os.NewFile(fd, name)
-	lib, err := dlopenFlags(fmt.Sprintf("/proc/self/fd/%d", fd), flags)
+	defer syscall.Close(int(fd))
+	path := claimPath(fd)
+	lib, err := dlopenFlags(path, flags)
 	if err != nil {
-		f.Close()
+		releasePath(path)
 		return nil, err
 	}
-	memObjects = append(memObjects, f)
+	lib.memPath = path
 	return lib, nil
 }

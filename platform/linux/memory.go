@@ -2,8 +2,8 @@ package linux
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,13 +48,12 @@ type mapping struct {
 }
 
 func readMaps() ([]mapping, error) {
-	f, err := os.Open("/proc/self/maps")
+	data, err := readSmallFile("/proc/self/maps")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	var ms []mapping
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := sc.Text()
 		dash := strings.IndexByte(line, '-')

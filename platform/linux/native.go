@@ -25,6 +25,8 @@ type Library struct {
 	Path   string
 	Handle unsafe.Pointer
 	Base   uint64
+
+	memPath string // for an in-memory object, the path it was loaded by (see claimPath)
 }
 
 // Dlopen loads a shared library (RTLD_NOW|RTLD_GLOBAL, so libraries loaded later, such as
@@ -144,6 +146,7 @@ func RunMain(p Program) {
 		C.jitrun_set_progname(*argv)
 	}
 	C.jitrun_restore_signals()
+	C.jitrun_release_low_fds()
 	// envp nil: the C side passes libc's own environ, as a native start does.
 	C.jitrun_run_inits(cArray(p.Inits), C.long(len(p.Inits)), C.int(len(p.Argv)), argv, nil)
 	C.jitrun_run_main(C.uintptr_t(p.Main), C.int(len(p.Argv)), argv, nil)
@@ -182,6 +185,9 @@ func Finalize(dso uint64) { C.jitrun_cxa_finalize(Ptr(dso)) }
 func (l *Library) Close() error {
 	if C.jitrun_dlclose(l.Handle) != 0 {
 		return errors.New(C.GoString(C.jitrun_dlerror()))
+	}
+	if l.memPath != "" {
+		releasePath(l.memPath)
 	}
 	return nil
 }

@@ -36,23 +36,53 @@ type ExtSym struct {
 
 // mapFile maps a whole file read-only. The mapping stays for the life of the process (the
 // graphs and names read from it are views).
+//
+// It uses system calls directly, not package os: an os.File would start the Go runtime's
+// poller, whose descriptors would then be visible to (and, created late, take descriptor
+// numbers from) the JIT'd program.
 func mapFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, &os.PathError{Op: "stat", Path: path, Err: err}
 	}
-	if st.IsDir() {
+	if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
 		return nil, errf(path, "is a directory")
 	}
-	if st.Size() == 0 {
+	if st.Size == 0 {
 		return []byte{}, nil
 	}
-	return syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	return syscall.Mmap(fd, 0, int(st.Size), syscall.PROT_READ, syscall.MAP_PRIVATE)
+}
+
+// readSmallFile reads a file (such as /proc/self/maps) with system calls only (see mapFile).
+func readSmallFile(path string) ([]byte, error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	var out []byte
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := syscall.Read(fd, buf)
+		if n > 0 {
+			out = append(out, buf[:n]...)
+		}
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			return out, nil
+		}
+	}
 }
 
 // MapFile maps a file read-only for the life of the process.
@@ -248,3 +278,30 @@ func (l *SharedLib) match(i uint32, name, version string) (ExtSym, bool) {
 	}
 	return s, true
 }
+
+// ReadDirNames lists a directory's entries with system calls only (see mapFile).
+func ReadDirNames(dir string) ([]string, error) {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
+	}
+	defer syscall.Close(fd)
+	var names []string
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := syscall.ReadDirent(fd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "readdirent", Path: dir, Err: err}
+		}
+		if n <= 0 {
+			return names, nil
+		}
+		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
+	}
+}
+
+// ReadFile reads a whole file with system calls only (see mapFile).
+func ReadFile(path string) ([]byte, error) { return readSmallFile(path) }
