@@ -319,6 +319,7 @@ func (d *Dylib) release() {
 		d.dl.debug.Unregister()
 	}
 	if d.dl.tlsLib != nil {
+		linux.ForgetTLSOffsets()
 		d.dl.tlsLib.Close()
 	}
 	if d.dl.exportLib != nil {

@@ -438,16 +438,50 @@ __attribute__((constructor)) static void size_xsave(void) {
 	jitrun_xsave_size = ((unsigned long)b + 63) & ~63UL;
 }
 
+// Each thread caches the offsets it resolved (direct-mapped on the tls_index address), so a
+// variable's first access takes the slow path and later ones cost a few instructions. A JIT'd
+// TLS module's unloading bumps the epoch, which empties every cache.
+struct tlsdesc_cache_entry {
+	uintptr_t key;
+	long off;
+	unsigned long epoch;
+	unsigned long pad;
+};
+__thread struct tlsdesc_cache_entry jitrun_tlsdesc_cache[64] __attribute__((aligned(64)));
+unsigned long jitrun_tls_epoch = 1;
+
+void jitrun_tls_epoch_bump(void) { __atomic_add_fetch(&jitrun_tls_epoch, 1, __ATOMIC_SEQ_CST); }
+
 __asm__(".text\n"
         ".globl jitrun_tlsdesc_dynamic\n"
         ".type jitrun_tlsdesc_dynamic,@function\n"
         "jitrun_tlsdesc_dynamic:\n"
         "	.cfi_startproc\n"
-        "	pushq %rbp\n	.cfi_def_cfa_offset 16\n	.cfi_offset %rbp, -16\n"
+        "	movq 8(%rax), %rax\n"               /* key: the descriptor's tls_index */
+        "	pushq %rcx\n	.cfi_adjust_cfa_offset 8\n"
+        "	pushq %rdx\n	.cfi_adjust_cfa_offset 8\n"
+        "	movq %rax, %rdx\n"
+        "	shrq $3, %rdx\n	andq $63, %rdx\n	shlq $5, %rdx\n"
+        "	movq %fs:0, %rcx\n"
+        "	leaq jitrun_tlsdesc_cache@tpoff(%rcx,%rdx), %rcx\n"
+        "	cmpq %rax, (%rcx)\n"
+        "	jne 3f\n"
+        "	movq jitrun_tls_epoch(%rip), %rdx\n"
+        "	cmpq %rdx, 16(%rcx)\n"
+        "	jne 3f\n"
+        "	movq 8(%rcx), %rax\n"
+        "	popq %rdx\n	.cfi_adjust_cfa_offset -8\n"
+        "	popq %rcx\n	.cfi_adjust_cfa_offset -8\n"
+        "	ret\n"
+        "3:	popq %rdx\n	.cfi_adjust_cfa_offset -8\n"
+        "	popq %rcx\n	.cfi_adjust_cfa_offset -8\n"
+        "	pushq %rbp\n	.cfi_adjust_cfa_offset 8\n	.cfi_offset %rbp, -16\n"
         "	movq %rsp, %rbp\n	.cfi_def_cfa_register %rbp\n"
         "	pushq %rdi\n	pushq %rsi\n	pushq %rdx\n	pushq %rcx\n"
         "	pushq %r8\n	pushq %r9\n	pushq %r10\n	pushq %r11\n"
-        "	movq 8(%rax), %rdi\n"              /* the descriptor's tls_index */
+        "	pushq %rax\n"                       /* -72(%rbp): key */
+        "	pushq jitrun_tls_epoch(%rip)\n"     /* -80(%rbp): epoch before resolving */
+        "	movq %rax, %rdi\n"
         "	movq jitrun_xsave_size(%rip), %rcx\n"
         "	testq %rcx, %rcx\n"
         "	jz 1f\n"
@@ -465,12 +499,21 @@ __asm__(".text\n"
         "	cmpq $0, jitrun_xsave_size(%rip)\n"
         "	jz 2f\n"
         "	movq jitrun_xsave_size(%rip), %rcx\n"
-        "	leaq -64(%rbp), %rsp\n"
+        "	leaq -80(%rbp), %rsp\n"
         "	subq %rcx, %rsp\n"
         "	andq $-64, %rsp\n"
         "	movl $-1, %eax\n	movl $-1, %edx\n"
         "	xrstor64 (%rsp)\n"
-        "2:	movq %rsi, %rax\n"
+        "2:	movq -72(%rbp), %rdi\n"             /* fill this thread's cache entry */
+        "	movq %rdi, %rdx\n"
+        "	shrq $3, %rdx\n	andq $63, %rdx\n	shlq $5, %rdx\n"
+        "	movq %fs:0, %rcx\n"
+        "	leaq jitrun_tlsdesc_cache@tpoff(%rcx,%rdx), %rcx\n"
+        "	movq %rdi, (%rcx)\n"
+        "	movq %rsi, 8(%rcx)\n"
+        "	movq -80(%rbp), %rdx\n"
+        "	movq %rdx, 16(%rcx)\n"
+        "	movq %rsi, %rax\n"
         "	leaq -64(%rbp), %rsp\n"
         "	popq %r11\n	popq %r10\n	popq %r9\n	popq %r8\n"
         "	popq %rcx\n	popq %rdx\n	popq %rsi\n	popq %rdi\n"

@@ -30,3 +30,4 @@ int jitrun_dlclose(void *h);
 uintptr_t jitrun_tlsdesc_resolver(void);
 void jitrun_reexec_info(unsigned long *align, unsigned long *surplus);
 void jitrun_release_low_fds(void);
+void jitrun_tls_epoch_bump(void);

@@ -263,3 +263,7 @@ func buildTLSImage(name string, init []byte, size, align uint64, static bool) ([
 
 // TLSDescResolver is the address of the resolver for dynamic TLS descriptors.
 func TLSDescResolver() uint64 { return uint64(C.jitrun_tlsdesc_resolver()) }
+
+// ForgetTLSOffsets empties every thread's cache of resolved dynamic TLS offsets; called when a
+// JIT'd TLS module is unloaded (its tls_index memory may be reused).
+func ForgetTLSOffsets() { C.jitrun_tls_epoch_bump() }
