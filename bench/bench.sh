@@ -1,26 +1,42 @@
 #!/usr/bin/env bash
-# End-to-end wall-time benchmark: jitrun vs. "gcc link, then run" vs.
-# llvm-jitlink (with the ORC runtime), on a few workloads built from the
-# sources in this directory. See bench/README.md.
+# End-to-end wall-time benchmark: jitrun vs. "link natively (GNU ld, mold,
+# lld), then run" vs. llvm-jitlink (with the ORC runtime), vs. running the
+# already linked program, on small programs built from the sources in this
+# directory and on whole programs (Lua, SQLite, OpenSSL, CPython, clang -cc1)
+# linked from the system's static archives. Also reports peak memory (max
+# RSS). See bench/README.md.
 #
 # Usage: bench/bench.sh [--quick] [--keep] [WORKLOAD...]
-#   WORKLOAD: small sqlite cpython-pass cpython-json (default: all)
+#   WORKLOAD: small sqlite lua openssl cpython-pass cpython-json clang
+#             (default: all)
 #
 # Environment:
 #   JITRUN         jitrun binary (default: go build ./cmd/jitrun into the work dir)
 #   JITRUN_FLAGS   extra flags put before jitrun's inputs (word-split)
 #   CC             C compiler / native linker driver (default: gcc)
+#   CXX            C++ compiler / linker driver for clang (default: g++)
+#   LINKERS        native linkers to time, for -fuse-ld= (default: "bfd mold lld";
+#                  bfd is always linked: its program is the reference and the baseline)
+#   MOLD           mold binary (default: mold)
+#   LLD            ld.lld binary (default: ld.lld-19; linked as ld.lld into a
+#                  directory put first on PATH, for gcc's -fuse-ld=lld)
 #   LLVM_JITLINK   llvm-jitlink binary (default: llvm-jitlink-19)
 #   ORC_RUNTIME    ORC runtime archive (default: searched under /usr/lib/llvm-19)
 #   PYTHON_CONFIG  python-config of the Python whose static lib is used
 #                  (default: /usr/bin/python3.11-config, i.e. Debian's, not pyenv's)
 #   LIBPYTHON      static libpython (default: /usr/lib/x86_64-linux-gnu/libpython3.11.a)
 #   LIBSQLITE      static libsqlite3 (default: /usr/lib/x86_64-linux-gnu/libsqlite3.a)
+#   LIBLUA         static liblua (default: /usr/lib/x86_64-linux-gnu/liblua5.4.a)
+#   LIBCRYPTO      static libcrypto (default: /usr/lib/x86_64-linux-gnu/libcrypto.a)
+#   LLVM_CONFIG    llvm-config of the clang/LLVM archives (default: /usr/bin/llvm-config-19)
 #   HYPERFINE_OPTS extra hyperfine options (word-split), e.g. "--show-output"
+#   CLANG_RUNS     hyperfine runs for the clang workload (default: 3, after 1 warmup)
+#   CHECK_TIMEOUT  seconds for each check run (default: 120)
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$bench_dir/.." && pwd)
+programs=$repo_root/testdata/programs
 
 quick=0
 keep=0
@@ -41,7 +57,7 @@ while (($#)); do
     esac
     shift
 done
-all_workloads=(small sqlite cpython-pass cpython-json)
+all_workloads=(small sqlite lua openssl cpython-pass cpython-json clang)
 if ((${#selected[@]} == 0)); then
     selected=("${all_workloads[@]}")
 fi
@@ -60,17 +76,24 @@ if ((quick)); then
 else
     hf_opts=(--warmup 3 --min-runs 10)
 fi
+# The clang links take seconds each (GNU ld: ~7 s): few runs.
+hf_opts_clang=(--runs "${CLANG_RUNS:-3}" --warmup 1)
 # -N: no intermediate shell (its start-up correction is unreliable for
-# millisecond commands); gcc-link+run is wrapped in an explicit `sh -c`.
-hf_opts+=(-N)
+# millisecond commands); link+run is wrapped in an explicit `sh -c`.
 # shellcheck disable=SC2206
-hf_opts+=(${HYPERFINE_OPTS:-})
+hf_extra=(-N ${HYPERFINE_OPTS:-})
 
 CC=${CC:-gcc}
+CXX=${CXX:-g++}
 LLVM_JITLINK=${LLVM_JITLINK:-llvm-jitlink-19}
 PYTHON_CONFIG=${PYTHON_CONFIG:-/usr/bin/python3.11-config}
 LIBPYTHON=${LIBPYTHON:-/usr/lib/x86_64-linux-gnu/libpython3.11.a}
 LIBSQLITE=${LIBSQLITE:-/usr/lib/x86_64-linux-gnu/libsqlite3.a}
+LIBLUA=${LIBLUA:-/usr/lib/x86_64-linux-gnu/liblua5.4.a}
+LIBCRYPTO=${LIBCRYPTO:-/usr/lib/x86_64-linux-gnu/libcrypto.a}
+LLVM_CONFIG=${LLVM_CONFIG:-/usr/bin/llvm-config-19}
+MOLD=${MOLD:-mold}
+LLD=${LLD:-ld.lld-19}
 CHECK_TIMEOUT=${CHECK_TIMEOUT:-120}
 
 note() { printf '%s\n' "$*"; }
@@ -82,6 +105,10 @@ if ! command -v hyperfine >/dev/null; then
 fi
 if ! command -v python3 >/dev/null; then
     warn "python3 not found (needed to summarize hyperfine's JSON)"
+    exit 1
+fi
+if [[ ! -x /usr/bin/time ]]; then
+    warn "/usr/bin/time not found (apt-get install -y time; needed for peak memory)"
     exit 1
 fi
 
@@ -150,6 +177,34 @@ fi
 # shellcheck disable=SC2206
 jitrun_flags=(${JITRUN_FLAGS:-})
 
+# Native linkers. gcc 12's -fuse-ld=NAME runs ld.NAME from its own directories
+# or PATH; ld.mold and ld.lld are linked into $work/bin, first on PATH (also
+# for hyperfine's runs), so LLD=ld.lld-19 is what -fuse-ld=lld runs.
+linkers=(bfd)
+declare -A linker_why=()
+mkdir -p "$work/bin"
+export PATH="$work/bin:$PATH"
+# shellcheck disable=SC2206
+for l in ${LINKERS:-bfd mold lld}; do
+    case $l in
+    bfd) continue ;;
+    mold) bin=$MOLD ;;
+    lld) bin=$LLD ;;
+    *)
+        warn "LINKERS: unknown linker '$l' (have: bfd mold lld)"
+        exit 2
+        ;;
+    esac
+    if p=$(command -v "$bin" 2>/dev/null); then
+        ln -sf "$p" "$work/bin/ld.$l"
+        linkers+=("$l")
+        note "linker $l: $p (as $work/bin/ld.$l, for -fuse-ld=$l)"
+    else
+        linker_why[$l]="$bin not found"
+        note "linker $l: $bin not found, left out of all runs"
+    fi
+done
+
 # llvm-jitlink + ORC runtime
 llvm_ok=1
 llvm_why=""
@@ -181,6 +236,7 @@ fi
 # Path of a shared library as the native linker would find it (for -preload).
 so_path() {
     local p
+    [[ $1 == /* ]] && { printf '%s' "$1"; return; }
     p=$("$CC" -print-file-name="$1")
     if [[ $p == "$1" ]]; then
         for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib64 /usr/lib64; do
@@ -190,12 +246,32 @@ so_path() {
     realpath -s "$p"
 }
 
+summary_rows=$work/summary.tsv # workload \t json-file \t names (comma-separated) \t notes (\x1f-separated)
+rss_rows=$work/rss.tsv         # workload \t column \t max RSS in KiB
+: >"$summary_rows"
+: >"$rss_rows"
+
+# skip_workload W WHY: report a workload that cannot run at all.
+skip_workload() {
+    note "skipping workload $1: $2"
+    printf '%s\t\t\t%s\n' "$1" "${2//$'\t'/ }" >>"$summary_rows"
+}
+
 # ------------------------------------------------------------ objects ---
 
+# Objects are compiled with -O2 (default PIE), no -g. Workloads whose
+# objects or prerequisites are missing are skipped with a note.
 note "building objects with $CC -O2 (default PIE)"
 obj=$work/obj
 mkdir -p "$obj"
+declare -A unavailable=() # workload -> why
 needs() { local w; for w in "${selected[@]}"; do [[ $w == "$1"* ]] && return 0; done; return 1; }
+# require W FILE PACKAGE: mark W unavailable if FILE is missing.
+require() {
+    [[ -e $2 ]] && return 0
+    unavailable[$1]+="${unavailable[$1]:+, }$2 missing (apt-get install $3)"
+    return 1
+}
 if needs small; then
     for f in main strutil numutil; do
         "$CC" -O2 -c "$bench_dir/small/$f.c" -o "$obj/$f.o"
@@ -204,65 +280,194 @@ fi
 if needs sqlite; then
     "$CC" -O2 -c "$bench_dir/sqlite_main.c" -o "$obj/sqlite_main.o"
 fi
+if needs lua && require lua "$LIBLUA" liblua5.4-dev; then
+    "$CC" -O2 -c "$programs/lua/luamain.c" -o "$obj/luamain.o"
+fi
+if needs openssl && require openssl "$LIBCRYPTO" libssl-dev; then
+    require openssl /usr/lib/x86_64-linux-gnu/libzstd.so libzstd-dev || true
+    "$CC" -O2 -c "$programs/openssl/crypto_main.c" -o "$obj/crypto_main.o"
+fi
 if needs cpython; then
     # shellcheck disable=SC2046
     "$CC" -O2 $("$PYTHON_CONFIG" --includes) -c "$bench_dir/pymain.c" -o "$obj/pymain.o"
 fi
 
+# clang: a -cc1 driver (testdata/programs/clang/cc1main.cpp) over the static
+# clang and LLVM archives, as e2e/programs_clang_test.go builds it.
+clang_libs=(
+    clangFrontendTool clangFrontend clangDriver clangSerialization clangCodeGen
+    clangParse clangSema clangAPINotes clangAnalysis clangASTMatchers clangAST
+    clangEdit clangLex clangBasic clangRewrite clangRewriteFrontend clangARCMigrate
+    clangStaticAnalyzerFrontend clangStaticAnalyzerCheckers clangStaticAnalyzerCore
+    clangCrossTU clangIndex clangExtractAPI clangInstallAPI clangSupport
+    clangToolingCore clangToolingInclusions clangToolingInclusionsStdlib
+    clangAnalysisFlowSensitive clangAnalysisFlowSensitiveModels clangFormat
+)
+if needs clang && require clang "$LLVM_CONFIG" llvm-19-dev; then
+    llvm_libdir=$("$LLVM_CONFIG" --libdir)
+    require clang "$llvm_libdir/libclangFrontendTool.a" libclang-19-dev || true
+    require clang /usr/lib/x86_64-linux-gnu/libz3.so libz3-dev || true
+    require clang /usr/lib/x86_64-linux-gnu/libxml2.so libxml2-dev || true
+    if [[ -z ${unavailable[clang]:-} ]]; then
+        # shellcheck disable=SC2046
+        clang_cxxflags=($("$LLVM_CONFIG" --cxxflags))
+        note "building the clang -cc1 driver: $CXX ${clang_cxxflags[*]} -O2 -c cc1main.cpp"
+        if ! "$CXX" "${clang_cxxflags[@]}" -O2 -c -o "$obj/cc1main.o" "$programs/clang/cc1main.cpp" \
+            >"$work/cc1main-build.log" 2>&1; then
+            unavailable[clang]="compiling cc1main.cpp failed: $(first_line "$work/cc1main-build.log")"
+        fi
+    fi
+fi
+
 # ---------------------------------------------------------- workloads ---
 
+# Programs run in this directory (clang writes out.o here).
+rundir=$work/run
+mkdir -p "$rundir"
+cd "$rundir"
+
 # Per-workload settings, filled in by setup_workload:
-#   inputs      objects and archives, in link order
-#   libs        -l flags (given to gcc and to jitrun)
-#   sonames     the shared libraries behind libs (preloaded into llvm-jitlink)
-#   gcc_flags   extra flags for the native link
-#   prog_args   program arguments (argv[1..])
+#   driver       compiler driver that links natively ($CC or $CXX)
+#   pre_flags    flags before -o (e.g. -no-pie)
+#   link_args    objects, archives and -l/-L flags for the native link
+#   jit_args     the same for jitrun (which needs no --start-group)
+#   llvm_inputs  objects and archives (full paths) for llvm-jitlink
+#   sonames      shared libraries preloaded into llvm-jitlink (file names or paths)
+#   prog_args    program arguments (argv[1..])
+#   expect_rc    the program's exit status
+#   out_file     a file the program writes, compared too ("" if none)
+#   hf_run_opts  hyperfine's run count options
 setup_workload() {
-    inputs=() libs=() sonames=() gcc_flags=() prog_args=()
+    driver=$CC pre_flags=() link_args=() jit_args=() llvm_inputs=() sonames=()
+    prog_args=() expect_rc=0 out_file="" hf_run_opts=("${hf_opts[@]}")
+    local libs=()
     case $1 in
     small)
-        inputs=("$obj/main.o" "$obj/strutil.o" "$obj/numutil.o")
+        llvm_inputs=("$obj/main.o" "$obj/strutil.o" "$obj/numutil.o")
         prog_args=(alpha beta gamma)
         ;;
     sqlite)
-        inputs=("$obj/sqlite_main.o" "$LIBSQLITE")
+        llvm_inputs=("$obj/sqlite_main.o" "$LIBSQLITE")
         libs=(-lm)
         sonames=(libm.so.6)
+        ;;
+    lua)
+        # testdata/programs/lua: the script returns 7, the host's exit status.
+        llvm_inputs=("$obj/luamain.o" "$LIBLUA")
+        libs=(-lm)
+        sonames=(libm.so.6)
+        prog_args=("$programs/lua/test.lua" "first arg" second)
+        expect_rc=7
+        ;;
+    openssl)
+        llvm_inputs=("$obj/crypto_main.o" "$LIBCRYPTO")
+        libs=(-lz -lzstd)
+        sonames=(libz.so.1 libzstd.so.1)
         ;;
     cpython-*)
         # Debian's libpython3.11.a is non-PIC: link it -no-pie, and export
         # its symbols (-Wl,-E) for extension modules, as Debian's python does.
         # python3.11-config --ldflags --embed also says -ldl; with glibc >= 2.34
         # that is part of libc. The static lib needs -lexpat and -lz.
-        inputs=("$obj/pymain.o" "$LIBPYTHON")
+        llvm_inputs=("$obj/pymain.o" "$LIBPYTHON")
         libs=(-lexpat -lz -lm)
         sonames=(libexpat.so.1 libz.so.1 libm.so.6)
-        gcc_flags=(-no-pie -Wl,-E)
+        pre_flags=(-no-pie -Wl,-E)
         if [[ $1 == cpython-pass ]]; then
             prog_args=(-c pass)
         else
             prog_args=(-c 'import json; print(json.dumps({"a":1}))')
         fi
         ;;
+    clang)
+        driver=$CXX
+        local archives=() llvm_libs ldflags syslibs l res
+        for l in "${clang_libs[@]}"; do
+            archives+=("$llvm_libdir/lib$l.a")
+        done
+        # shellcheck disable=SC2207
+        llvm_libs=($("$LLVM_CONFIG" --link-static --libs all)) # -lLLVM...
+        # shellcheck disable=SC2207
+        ldflags=($("$LLVM_CONFIG" --ldflags)) # -L/usr/lib/llvm-19/lib
+        # shellcheck disable=SC2207
+        syslibs=($("$LLVM_CONFIG" --system-libs --link-static)) # -lrt -ldl -lm libz3.so -lz -lzstd -lxml2
+        # As the e2e test: g++ groups the archives; jitrun searches archives
+        # repeatedly and gets the C++ runtime named (g++ adds it itself).
+        link_args=("$obj/cc1main.o" "${ldflags[@]}" -Wl,--start-group "${archives[@]}" "${llvm_libs[@]}"
+            -Wl,--end-group "${syslibs[@]}")
+        jit_args=("$obj/cc1main.o" "${ldflags[@]}" "${archives[@]}" "${llvm_libs[@]}" "${syslibs[@]}" -lstdc++ -lm)
+        llvm_inputs=("$obj/cc1main.o" "${archives[@]}")
+        for l in "${llvm_libs[@]}"; do
+            llvm_inputs+=("$llvm_libdir/lib${l#-l}.a")
+        done
+        # librt and libdl are in libc since glibc 2.34.
+        sonames=(libz3.so libz.so.1 libzstd.so.1 libxml2.so.2 libstdc++.so.6 libm.so.6 libgcc_s.so.1)
+        res=$llvm_libdir/clang/$("$LLVM_CONFIG" --version | cut -d. -f1)
+        cp "$programs/clang/in.c" "$rundir/in.c"
+        prog_args=(-cc1 -triple x86_64-pc-linux-gnu -O2 -Wall
+            -resource-dir "$res" -internal-isystem "$res/include"
+            -internal-externc-isystem /usr/include/x86_64-linux-gnu -internal-externc-isystem /usr/include
+            -mrelocation-model pic -pic-level 2 -pic-is-pie
+            -emit-obj -o out.o in.c)
+        out_file=out.o
+        hf_run_opts=("${hf_opts_clang[@]}")
+        return
+        ;;
     esac
+    link_args=("${llvm_inputs[@]}" "${libs[@]}")
+    jit_args=("${llvm_inputs[@]}" "${libs[@]}")
 }
 
-summary_rows=$work/summary.tsv # workload \t json-file \t names (comma-separated) \t notes (\x1f-separated)
-: >"$summary_rows"
+# wrap_rc CMD: a command (sh syntax) that succeeds iff CMD exits with
+# $expect_rc (hyperfine counts any other status as a failure).
+wrap_rc() {
+    if ((expect_rc == 0)); then
+        printf '%s' "$1"
+    else
+        printf '%s; test $? -eq %d' "$1" "$expect_rc"
+    fi
+}
+# as_hf CMD: CMD as one hyperfine -N command (sh -c if it needs a shell).
+as_hf() {
+    if ((expect_rc == 0)); then
+        printf '%s' "$1"
+    else
+        shquote sh -c "$(wrap_rc "$1")"
+    fi
+}
 
-# check NAME CMD REF_OUT REF_RC: run CMD once; succeed if its stdout and exit
-# status match the reference; otherwise set check_why.
-check_cmd() {
-    local name=$1 cmd=$2 ref_out=$3 ref_rc=$4 rc=0
-    local out=$work/check.$name.out err=$work/check.$name.err
-    timeout "$CHECK_TIMEOUT" sh -c "$cmd" >"$out" 2>"$err" </dev/null || rc=$?
+# max RSS (KiB) from a /usr/bin/time -f %M output file (its last line; time
+# writes "Command exited with non-zero status N" first when N != 0).
+rss_of() { tail -n1 "$1" 2>/dev/null | tr -dc '0-9'; }
+record_rss() { # workload column file
+    local kb
+    kb=$(rss_of "$3")
+    [[ -n $kb ]] && printf '%s\t%s\t%s\n' "$1" "$2" "$kb" >>"$rss_rows"
+    return 0
+}
+
+# run_check NAME CMD: run CMD (sh syntax) once in $rundir, under
+# /usr/bin/time (max RSS into $work/rss.NAME), stdout into $work/check.NAME.out;
+# sets check_rc.
+run_check() {
+    local name=$1 cmd=$2
+    [[ -z $out_file ]] || rm -f "$rundir/$out_file"
+    check_rc=0
+    timeout "$CHECK_TIMEOUT" /usr/bin/time -f %M -o "$work/rss.$name" sh -c "$cmd" \
+        >"$work/check.$name.out" 2>"$work/check.$name.err" </dev/null || check_rc=$?
+}
+
+# verify NAME: compare the last run_check of NAME with the reference (exit
+# status, stdout, out_file); sets check_why and fails if they differ.
+verify() {
+    local name=$1 out=$work/check.$1.out err=$work/check.$1.err
     check_why=""
-    if ((rc != ref_rc)); then
+    if ((check_rc != expect_rc)); then
         local l
         l=$(first_line "$err")
         [[ -n $l ]] || l="(no stderr)"
-        ((rc == 124)) && l="timed out after ${CHECK_TIMEOUT}s; $l"
-        check_why="exit $rc: $l"
+        ((check_rc == 124)) && l="timed out after ${CHECK_TIMEOUT}s; $l"
+        check_why="exit $check_rc: $l"
         return 1
     fi
     if ! cmp -s "$ref_out" "$out"; then
@@ -280,8 +485,12 @@ else:
     print("trailing whitespace/newline")
 PY
 )
-        check_why="output differs from the gcc-linked program ($d)"
+        check_why="output differs from the GNU ld-linked program ($d)"
         [[ -s $err ]] && check_why+="; stderr: $(first_line "$err")"
+        return 1
+    fi
+    if [[ -n $out_file ]] && ! cmp -s "$ref_file" "$rundir/$out_file"; then
+        check_why="$out_file differs from the GNU ld-linked program's"
         return 1
     fi
     return 0
@@ -289,33 +498,50 @@ PY
 
 run_workload() {
     local w=$1
-    setup_workload "$w"
     note ""
     note "== workload: $w"
-
-    local exe=$work/$w.gcc
-    local gcc_cmd native_cmd jitrun_cmd llvm_cmd
-    gcc_cmd="$(shquote "$CC" "${gcc_flags[@]}" -o "$exe" "${inputs[@]}" "${libs[@]}") && $(shquote "$exe" "${prog_args[@]}")"
-    gcc_cmd=$(shquote sh -c "$gcc_cmd")
-    native_cmd=$(shquote "$exe" "${prog_args[@]}")
-
-    # Reference: the gcc-linked program.
-    local ref_out=$work/ref.$w.out ref_err=$work/ref.$w.err ref_rc=0
-    timeout "$CHECK_TIMEOUT" sh -c "$gcc_cmd" >"$ref_out" 2>"$ref_err" </dev/null || ref_rc=$?
-    if ((ref_rc != 0)); then
-        note "gcc-link+run: failed (exit $ref_rc): $(first_line "$ref_err") -- skipping workload $w"
-        printf '%s\t\t\tgcc-link+run failed: %s\n' "$w" "$(first_line "$ref_err")" >>"$summary_rows"
+    if [[ -n ${unavailable[$w]:-} ]]; then
+        skip_workload "$w" "${unavailable[$w]}"
         return 0
     fi
-    note "reference output (gcc-linked): $(wc -l <"$ref_out") line(s), exit 0"
+    setup_workload "$w"
 
-    local names=() cmds=() notes=()
+    local names=() cmds=() notes=() l
+    declare -A link_cmd=() run_cmd=()
+    for l in "${linkers[@]}"; do
+        link_cmd[$l]=$(shquote "$driver" -fuse-ld="$l" "${pre_flags[@]}" -o "$work/$w.$l" "${link_args[@]}")
+        run_cmd[$l]=$(shquote "$work/$w.$l" "${prog_args[@]}")
+    done
+
+    # Reference: link with GNU ld (peak memory of the link), run the program
+    # (its peak memory: the natively linked program's).
+    ref_out=$work/ref.$w.out ref_file=$work/ref.$w.file
+    note "bfd link:      ${link_cmd[bfd]}"
+    run_check link-bfd "${link_cmd[bfd]}"
+    if ((check_rc != 0)); then
+        skip_workload "$w" "GNU ld link failed (exit $check_rc): $(first_line "$work/check.link-bfd.err")"
+        return 0
+    fi
+    record_rss "$w" "bfd link" "$work/rss.link-bfd"
+    run_check native "${run_cmd[bfd]}"
+    if ((check_rc != expect_rc)); then
+        skip_workload "$w" "the GNU ld-linked program failed (exit $check_rc, expected $expect_rc): $(first_line "$work/check.native.err")"
+        return 0
+    fi
+    cp "$work/check.native.out" "$ref_out"
+    [[ -n $out_file ]] && cp "$rundir/$out_file" "$ref_file"
+    record_rss "$w" native-run "$work/rss.native"
+    note "reference output (GNU ld-linked): $(wc -l <"$ref_out") line(s), exit $expect_rc"
+
     if ((jitrun_ok)); then
-        jitrun_cmd=$(shquote "$jitrun" "${jitrun_flags[@]}" "${inputs[@]}" "${libs[@]}")
+        local jitrun_cmd
+        jitrun_cmd=$(shquote "$jitrun" "${jitrun_flags[@]}" "${jit_args[@]}")
         ((${#prog_args[@]})) && jitrun_cmd+=" -- $(shquote "${prog_args[@]}")"
         note "jitrun:        $jitrun_cmd"
-        if check_cmd jitrun "$jitrun_cmd" "$ref_out" 0; then
-            names+=(jitrun) cmds+=("$jitrun_cmd")
+        run_check jitrun "$jitrun_cmd"
+        if verify jitrun; then
+            names+=(jitrun) cmds+=("$(as_hf "$jitrun_cmd")")
+            record_rss "$w" jitrun "$work/rss.jitrun"
         else
             note "jitrun: output differs / failed: $check_why -- left out"
             notes+=("jitrun: $check_why")
@@ -324,18 +550,50 @@ run_workload() {
         notes+=("jitrun: $jitrun_why")
     fi
 
-    note "gcc-link+run:  $gcc_cmd"
-    names+=(gcc-link+run) cmds+=("$gcc_cmd")
+    for l in "${linkers[@]}"; do
+        local hf_cmd
+        hf_cmd=$(shquote sh -c "${link_cmd[$l]} && { $(wrap_rc "${run_cmd[$l]}"); }")
+        [[ $l == bfd ]] || note "$l link:$(printf '%*s' $((9 - ${#l})) '')${link_cmd[$l]}"
+        note "$l-link+run:$(printf '%*s' $((5 - ${#l})) '')$hf_cmd"
+        if [[ $l != bfd ]]; then
+            # mold forks and its parent exits as soon as the output is written:
+            # --no-fork keeps the linking process a child, so that its peak
+            # memory is counted (the timed command is mold's default).
+            local lcmd=${link_cmd[$l]}
+            [[ $l == mold ]] && lcmd=$(shquote "$driver" -fuse-ld=mold -Wl,--no-fork "${pre_flags[@]}" \
+                -o "$work/$w.$l" "${link_args[@]}")
+            run_check "link-$l" "$lcmd"
+            if ((check_rc != 0)); then
+                check_why="link failed (exit $check_rc): $(first_line "$work/check.link-$l.err")"
+                note "$l-link+run: $check_why -- left out"
+                notes+=("$l-link+run: $check_why")
+                continue
+            fi
+            run_check "run-$l" "${run_cmd[$l]}"
+            if ! verify "run-$l"; then
+                note "$l-link+run: the $l-linked program differs / failed: $check_why -- left out"
+                notes+=("$l-link+run: $check_why")
+                continue
+            fi
+            record_rss "$w" "$l link" "$work/rss.link-$l"
+        fi
+        names+=("$l-link+run") cmds+=("$hf_cmd")
+    done
+    for l in "${!linker_why[@]}"; do
+        notes+=("$l-link+run: ${linker_why[$l]}")
+    done
 
     if ((llvm_ok)); then
-        local llvm_args=(-orc-runtime="$orc_rt") s
+        local llvm_args=(-orc-runtime="$orc_rt") s llvm_cmd
         for s in "${sonames[@]}"; do
             llvm_args+=(-preload="$(so_path "$s")")
         done
-        llvm_cmd=$(shquote "$LLVM_JITLINK" "${llvm_args[@]}" "${inputs[@]}" -args "$w" "${prog_args[@]}")
+        llvm_cmd=$(shquote "$LLVM_JITLINK" "${llvm_args[@]}" "${llvm_inputs[@]}" -args "$w" "${prog_args[@]}")
         note "llvm-jitlink:  $llvm_cmd"
-        if check_cmd llvm-jitlink "$llvm_cmd" "$ref_out" 0; then
-            names+=(llvm-jitlink) cmds+=("$llvm_cmd")
+        run_check llvm-jitlink "$llvm_cmd"
+        if verify llvm-jitlink; then
+            names+=(llvm-jitlink) cmds+=("$(as_hf "$llvm_cmd")")
+            record_rss "$w" llvm-jitlink "$work/rss.llvm-jitlink"
         else
             note "llvm-jitlink: cannot run this workload: $check_why -- left out"
             notes+=("llvm-jitlink: $check_why")
@@ -344,7 +602,9 @@ run_workload() {
         notes+=("llvm-jitlink: $llvm_why")
     fi
 
-    # Baseline: the already linked native program, run only (no link).
+    # Baseline: the already linked (GNU ld) program, run only (no link).
+    local native_cmd
+    native_cmd=$(as_hf "${run_cmd[bfd]}")
     note "native-run:    $native_cmd"
     names+=(native-run) cmds+=("$native_cmd")
 
@@ -353,7 +613,7 @@ run_workload() {
         hf_args+=(-n "${names[$i]}" "${cmds[$i]}")
     done
     local json=$work/$w.json
-    hyperfine "${hf_opts[@]}" --export-json "$json" "${hf_args[@]}"
+    hyperfine "${hf_run_opts[@]}" "${hf_extra[@]}" --export-json "$json" "${hf_args[@]}"
 
     local IFS=','
     local joined_names="${names[*]}"
@@ -370,7 +630,7 @@ done
 
 note ""
 note "== summary (median wall time, each workload timed in one hyperfine run)"
-python3 - "$summary_rows" <<'EOF'
+python3 - "$summary_rows" "$rss_rows" "${linkers[*]}" <<'EOF'
 import json, sys
 
 def fmt(sec):
@@ -385,7 +645,15 @@ def ratio(a, b):
         return "-"
     return f"{a / b:.2f}x"
 
-cols = ["jitrun", "gcc-link+run", "llvm-jitlink", "native-run"]
+def table(header, rows):
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for r in [header] + rows:
+        print("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
+                        for i, c in enumerate(r)))
+
+linkers = sys.argv[3].split()
+link_cols = [f"{l}-link+run" for l in linkers]
+cols = ["jitrun"] + link_cols + ["llvm-jitlink", "native-run"]
 rows, notes = [], []
 with open(sys.argv[1]) as f:
     for line in f:
@@ -401,23 +669,34 @@ with open(sys.argv[1]) as f:
             for name, r in zip(names.split(","), results):
                 med[name] = r["median"]
         rows.append([w] + [fmt(med.get(c)) for c in cols]
-                    + [ratio(med.get("jitrun"), med.get("gcc-link+run")),
-                       ratio(med.get("jitrun"), med.get("llvm-jitlink"))])
+                    + [ratio(med.get("jitrun"), med.get(c)) for c in link_cols]
+                    + [ratio(med.get("jitrun"), med.get("llvm-jitlink"))])
         for n in extra.split("\x1f"):
             if n:
                 notes.append(f"{w}: {n}")
 
-header = ["workload"] + cols + ["jitrun/gcc", "jitrun/llvm"]
-widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-def out(r):
-    print("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
-                    for i, c in enumerate(r)))
-out(header)
-for r in rows:
-    out(r)
+table(["workload"] + cols + [f"jitrun/{l}" for l in linkers] + ["jitrun/llvm"], rows)
 print()
 print("ratios < 1.00x: jitrun is faster end to end; '-' = not run (see notes)")
+
+rss = {}
+order = []
+with open(sys.argv[2]) as f:
+    for line in f:
+        w, col, kb = line.rstrip("\n").split("\t")
+        if w not in rss:
+            rss[w] = {}
+            order.append(w)
+        rss[w][col] = int(kb)
+if order:
+    def mb(kb):
+        return "-" if kb is None else f"{kb / 1024:.1f} MB"
+    rcols = ["jitrun", "native-run"] + [f"{l} link" for l in linkers] + ["llvm-jitlink"]
+    print()
+    print("== peak memory (max RSS, one run each; link = the link step alone)")
+    table(["workload"] + rcols, [[w] + [mb(rss[w].get(c)) for c in rcols] for w in order])
 if notes:
+    print()
     print("notes:")
     for n in notes:
         print("  " + n)

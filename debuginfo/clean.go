@@ -5,7 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/jitrun/jitrun/platform/linux"
 )
 
 // Clean-up policy of the debug directory: a debug file not used (written or touched by a
@@ -31,8 +34,8 @@ func cleanupOnce(dir string) {
 	if st, err := os.Stat(stamp); err == nil && time.Since(st.ModTime()) < CleanInterval {
 		return
 	}
-	if f, err := os.OpenFile(stamp, os.O_CREATE|os.O_WRONLY, 0o600); err == nil {
-		f.Close()
+	if fd, err := syscall.Open(stamp, syscall.O_CREAT|syscall.O_WRONLY|syscall.O_CLOEXEC, 0o600); err == nil {
+		syscall.Close(fd)
 		now := time.Now()
 		os.Chtimes(stamp, now, now)
 	}
@@ -40,30 +43,30 @@ func cleanupOnce(dir string) {
 }
 
 // Clean deletes the debug files under dir not used since now-MaxAge, stale temporary files
-// and the directories they leave empty.
+// and the directories they leave empty. Directories are read with system calls only (an
+// os.File would start the Go runtime's poller, whose descriptors the program would see).
 func Clean(dir string, now time.Time) {
 	root := filepath.Join(dir, ".build-id")
-	subs, err := os.ReadDir(root)
+	subs, err := linux.ReadDirNames(root)
 	if err != nil {
 		return
 	}
 	for _, sd := range subs {
-		if !sd.IsDir() {
+		p := filepath.Join(root, sd)
+		if st, err := os.Lstat(p); err != nil || !st.IsDir() {
 			continue
 		}
-		p := filepath.Join(root, sd.Name())
-		files, err := os.ReadDir(p)
+		files, err := linux.ReadDirNames(p)
 		if err != nil {
 			continue
 		}
 		left := len(files)
-		for _, f := range files {
-			info, err := f.Info()
+		for _, n := range files {
+			info, err := os.Lstat(filepath.Join(p, n))
 			if err != nil {
 				continue
 			}
 			age := now.Sub(info.ModTime())
-			n := f.Name()
 			if strings.HasSuffix(n, ".debug") && age > MaxAge || strings.HasPrefix(n, ".tmp-") && age > tmpMaxAge {
 				if os.Remove(filepath.Join(p, n)) == nil {
 					left--

@@ -22,10 +22,12 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -56,9 +58,10 @@ const SyncEnv = "JITRUN_DEBUG_SYNC"
 
 // Registration is one link batch's debug information.
 type Registration struct {
+	// BuildID identifies the batch's code and debug information; Path is its on-disk
+	// debug file ("" without one). Both are set once Wait has returned.
 	BuildID []byte
-	// Path is the on-disk debug file ("" without one).
-	Path string
+	Path    string
 
 	link    *jitlink.Link
 	mu      sync.Mutex
@@ -93,42 +96,138 @@ func DefaultDir() string {
 }
 
 // Symbols lists the batch's function and object definitions at their final addresses, and
-// its stubs as name@plt.
+// its stubs as name@plt, in graph order.
 func Symbols(l *jitlink.Link) []Sym {
-	var out []Sym
-	for _, g := range l.Graphs {
-		for _, s := range g.Symbols {
-			if s == nil || s.Def != jitlink.Defined || s.Name == "" || s.Section == nil || s.Section.Discard {
-				continue
-			}
-			if s.Type != jitlink.Func && s.Type != jitlink.Object && s.Type != jitlink.IFunc {
-				continue
-			}
-			k := s.Section.Kind
-			if k.Perm() == jitlink.PermNone || k == jitlink.KindTLSData || k == jitlink.KindTLSZeroFill {
-				continue
-			}
-			size := s.Size
-			if s.Value >= s.Section.Size {
-				size = 0
-			} else if size > s.Section.Size-s.Value {
-				size = s.Section.Size - s.Value // never past the section: its bytes are read
-			}
-			out = append(out, Sym{Name: s.Name, Addr: s.Section.Addr + s.Value, Size: size,
-				Func: s.Type != jitlink.Object, Local: s.Binding == jitlink.Local, Weak: s.Binding == jitlink.Weak})
+	syms, _ := symbolsAndID(l, false)
+	return syms
+}
+
+// graphSymbols lists one graph's definitions.
+func graphSymbols(g *jitlink.Graph, out []Sym) []Sym {
+	for _, s := range g.Symbols {
+		if s == nil || s.Def != jitlink.Defined || s.Name == "" || s.Section == nil || s.Section.Discard {
+			continue
 		}
-	}
-	ss := l.Arch.StubSize()
-	for i, t := range l.Stubs {
-		out = append(out, Sym{Name: t.Name + "@plt", Addr: l.StubBase + uint64(i)*ss, Size: ss, Func: true, Local: true})
-	}
-	if l.InitCode != 0 {
-		out = append(out, Sym{Name: "_init", Addr: l.InitCode, Func: true, Local: true})
-	}
-	if l.FiniCode != 0 {
-		out = append(out, Sym{Name: "_fini", Addr: l.FiniCode, Func: true, Local: true})
+		if s.Type != jitlink.Func && s.Type != jitlink.Object && s.Type != jitlink.IFunc {
+			continue
+		}
+		k := s.Section.Kind
+		if k.Perm() == jitlink.PermNone || k == jitlink.KindTLSData || k == jitlink.KindTLSZeroFill {
+			continue
+		}
+		size := s.Size
+		if s.Value >= s.Section.Size {
+			size = 0
+		} else if size > s.Section.Size-s.Value {
+			size = s.Section.Size - s.Value // never past the section: its bytes are read
+		}
+		out = append(out, Sym{Name: s.Name, Addr: s.Section.Addr + s.Value, Size: size,
+			Func: s.Type != jitlink.Object, Local: s.Binding == jitlink.Local, Weak: s.Binding == jitlink.Weak})
 	}
 	return out
+}
+
+// symbolsAndID collects the symbols and, if withID, the build id, in one parallel pass over
+// the graphs. The build id covers what the debug file holds: the layout, the symbols, the
+// code and read-only data as loaded, and the inputs' debug sections.
+func symbolsAndID(l *jitlink.Link, withID bool) ([]Sym, []byte) {
+	n := len(l.Graphs)
+	per := make([][]Sym, n+1)
+	sums := make([][20]byte, n+1)
+	jitlink.Parallel(n+1, func(i int) {
+		var b [8]byte
+		if i == n {
+			ss := l.Arch.StubSize()
+			var out []Sym
+			for k, t := range l.Stubs {
+				out = append(out, Sym{Name: t.Name + "@plt", Addr: l.StubBase + uint64(k)*ss, Size: ss, Func: true, Local: true})
+			}
+			if l.InitCode != 0 {
+				out = append(out, Sym{Name: "_init", Addr: l.InitCode, Func: true, Local: true})
+			}
+			if l.FiniCode != 0 {
+				out = append(out, Sym{Name: "_fini", Addr: l.FiniCode, Func: true, Local: true})
+			}
+			per[i] = out
+			if !withID {
+				return
+			}
+			h := sha1.New()
+			for _, s := range l.Segments {
+				binary.LittleEndian.PutUint64(b[:], s.Addr)
+				h.Write(b[:])
+				binary.LittleEndian.PutUint64(b[:], s.Size|uint64(s.Perm)<<56)
+				h.Write(b[:])
+				if s.Perm == jitlink.PermRX || s.Perm == jitlink.PermR {
+					hashBulk(h, memAt(s.Addr, s.Size))
+				}
+			}
+			hashSyms(h, out)
+			h.Sum(sums[i][:0])
+			return
+		}
+		g := l.Graphs[i]
+		per[i] = graphSymbols(g, nil)
+		if !withID {
+			return
+		}
+		h := sha1.New()
+		h.Write([]byte(g.Name))
+		hashSyms(h, per[i])
+		for _, s := range g.Sections {
+			if s == nil || s.Discard || s.Kind != jitlink.KindNonAlloc || len(s.Name) < 7 || s.Name[:7] != ".debug_" {
+				continue
+			}
+			h.Write([]byte(s.Name))
+			binary.LittleEndian.PutUint64(b[:], s.Size)
+			h.Write(b[:])
+			hashBulk(h, s.Data)
+		}
+		h.Sum(sums[i][:0])
+	})
+	total := 0
+	for _, p := range per {
+		total += len(p)
+	}
+	syms := make([]Sym, 0, total)
+	for _, p := range per {
+		syms = append(syms, p...)
+	}
+	if !withID {
+		return syms, nil
+	}
+	h := sha1.New()
+	h.Write([]byte("jitrun debug v2\x00"))
+	for _, p := range sums {
+		h.Write(p[:])
+	}
+	return syms, h.Sum(nil)
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// hashBulk feeds h the CRC-32C of each 4 KiB block of data: bulk bytes (code, debug
+// sections) at memory speed, small things (names, addresses) through h itself.
+func hashBulk(h hash.Hash, data []byte) {
+	const block = 4096
+	sums := make([]byte, 0, 4*(len(data)/block+1))
+	for len(data) > 0 {
+		n := min(block, len(data))
+		sums = binary.LittleEndian.AppendUint32(sums, crc32.Checksum(data[:n], castagnoli))
+		data = data[n:]
+	}
+	h.Write(sums)
+}
+
+// hashSyms feeds names, addresses and sizes to h in one write.
+func hashSyms(h hash.Hash, syms []Sym) {
+	var buf []byte
+	for _, s := range syms {
+		buf = append(buf, s.Name...)
+		buf = binary.LittleEndian.AppendUint64(buf, s.Addr)
+		buf = binary.LittleEndian.AppendUint64(buf, s.Size)
+	}
+	h.Write(buf)
 }
 
 func memAt(addr, size uint64) []byte {
@@ -138,66 +237,28 @@ func memAt(addr, size uint64) []byte {
 	return unsafe.Slice((*byte)(linux.Ptr(addr)), size)
 }
 
-// buildID identifies what the debug file would hold: the layout, the symbols, the code and
-// read-only data as loaded, and the inputs' debug sections.
-func buildID(l *jitlink.Link, syms []Sym) []byte {
-	parts := make([][20]byte, len(l.Graphs)+1)
-	jitlink.Parallel(len(l.Graphs)+1, func(i int) {
-		h := sha1.New()
-		var b [8]byte
-		if i == len(l.Graphs) {
-			for _, s := range l.Segments {
-				binary.LittleEndian.PutUint64(b[:], s.Addr)
-				h.Write(b[:])
-				binary.LittleEndian.PutUint64(b[:], s.Size|uint64(s.Perm)<<56)
-				h.Write(b[:])
-				if s.Perm == jitlink.PermRX || s.Perm == jitlink.PermR {
-					h.Write(memAt(s.Addr, s.Size))
-				}
-			}
-			for _, s := range syms {
-				h.Write([]byte(s.Name))
-				binary.LittleEndian.PutUint64(b[:], s.Addr)
-				h.Write(b[:])
-				binary.LittleEndian.PutUint64(b[:], s.Size)
-				h.Write(b[:])
-			}
-		} else {
-			g := l.Graphs[i]
-			h.Write([]byte(g.Name))
-			for _, s := range g.Sections {
-				if s == nil || s.Discard || s.Kind != jitlink.KindNonAlloc || len(s.Name) < 7 || s.Name[:7] != ".debug_" {
-					continue
-				}
-				h.Write([]byte(s.Name))
-				binary.LittleEndian.PutUint64(b[:], s.Size)
-				h.Write(b[:])
-				h.Write(s.Data)
-			}
-		}
-		h.Sum(parts[i][:0])
-	})
-	h := sha1.New()
-	h.Write([]byte("jitrun debug v1\x00"))
-	for _, p := range parts {
-		h.Write(p[:])
-	}
-	return h.Sum(nil)
+func buildID(l *jitlink.Link) []byte {
+	_, id := symbolsAndID(l, true)
+	return id
 }
 
-// Register builds the batch's in-memory object and registers it with the GDB JIT interface,
-// and arranges for the on-disk debug file and the profiler files. It must run after the
-// link's fixups, before its code runs.
+// Register makes a link batch visible to debuggers and profilers. It must run after the
+// link's fixups, before its code runs. The profiler files are written before it returns
+// (their records must precede the code's samples). When a debugger is attached (or Sync or
+// JITRUN_DEBUG_SYNC=1 asks for it), the debug file is written and the in-memory object
+// registered before it returns, so the debugger sees the code with full debug information
+// before it runs; otherwise all of that happens in the background, off the program's
+// start-up path, and a debugger that attaches later finds it in the list.
 func Register(l *jitlink.Link, opts Options) (*Registration, error) {
-	syms := Symbols(l)
-	sort.Slice(syms, func(i, j int) bool { return syms[i].Addr < syms[j].Addr })
-	var eh []byte
-	if l.EHFrame != 0 {
-		eh = append([]byte(nil), memAt(l.EHFrame, l.EHFrameSize)...)
-	}
-	loaded := loadedSections(l.Segments, l.EHFrame, eh)
 	r := &Registration{link: l, done: make(chan struct{})}
+	regMu.Lock()
+	registry[l] = r
+	regMu.Unlock()
 	var errs []error
+	var syms []Sym
+	if opts.PerfMap || opts.JITDump {
+		syms = Symbols(l)
+	}
 	if opts.PerfMap {
 		if err := WritePerfMap(syms); err != nil {
 			errs = append(errs, err)
@@ -212,45 +273,99 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 		close(r.done)
 		return r, joinErrs(errs)
 	}
-	r.BuildID = buildID(l, syms)
-	r.memImg = (&image{typ: etRel, loaded: loaded, buildID: r.BuildID, syms: syms}).write()
-	if opts.NoDisk {
-		close(r.done)
-	} else {
-		dir := opts.Dir
-		if dir == "" {
-			dir = DefaultDir()
+	dir := opts.Dir
+	if dir == "" {
+		dir = DefaultDir()
+	}
+	if !opts.NoDisk {
+		cleanupOnce(dir)
+	}
+	if opts.Sync || os.Getenv(SyncEnv) == "1" || linux.Traced() {
+		if err := r.register(opts, dir, true, -1); err != nil {
+			errs = append(errs, err)
 		}
-		r.Path = DebugFilePath(dir, r.BuildID)
-		disk := func() {
-			defer close(r.done)
-			r.diskErr = writeDebugFile(dir, r.Path, l, loaded, r.BuildID, syms)
-			cleanupOnce(dir)
-		}
-		if opts.Sync || os.Getenv(SyncEnv) == "1" || linux.Traced() {
-			disk()
-			if r.diskErr != nil {
-				errs = append(errs, r.diskErr)
-			}
-		} else {
-			go func() {
-				fresh := !fileExists(r.Path)
-				disk()
-				if fresh && r.diskErr == nil && linux.Traced() {
-					// A debugger attached while the file was being written may have
-					// looked for it already: registering again makes it look again.
-					r.reregister()
-				}
-			}()
-		}
+		return r, joinErrs(errs)
+	}
+	// The program runs while the background work goes on: it must not see jitrun's
+	// descriptors (a program listing /proc/self/fd must find what it would natively) nor
+	// have them shift the numbers its own open calls get. So nothing is opened unless the
+	// debug file for this build id does not exist yet; then one nameless file (O_TMPFILE) is
+	// opened at the top of the descriptor table, written and linked into place (lazyTmp).
+	go r.register(opts, dir, false, lazyTmp)
+	return r, joinErrs(errs)
+}
+
+// Descriptors that outlive the link are moved out of the program's way: to highFD, or for
+// the short-lived temporary file to the last slot of the initial descriptor table (going
+// past it makes the kernel grow the table, which waits for an RCU grace period: ~10 ms).
+const (
+	highFD   = 1000
+	tableTop = 63
+	lazyTmp  = -2 // register/writeDebugFile: open the temporary file only if one is needed
+)
+
+// openTmp opens an unnamed file in dir (created private) at a high descriptor.
+func openTmp(dir string) (int, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return -1, err
+	}
+	fd, err := syscall.Open(dir, syscall.O_RDWR|syscall.O_CLOEXEC|oTmpfile, 0o600)
+	if err != nil {
+		return -1, err
+	}
+	return moveHigh(fd, tableTop), nil
+}
+
+// moveHigh moves fd to the lowest free descriptor >= floor (keeping it if that fails).
+func moveHigh(fd, floor int) int {
+	high, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, uintptr(floor))
+	if errno != 0 {
+		return fd
+	}
+	syscall.Close(fd)
+	return int(high)
+}
+
+const oTmpfile = 0o20000000 | syscall.O_DIRECTORY
+
+// register builds and registers the in-memory object and writes the debug file: the file
+// first when sync (a debugger is waiting for the registration), else the registration first.
+func (r *Registration) register(opts Options, dir string, sync bool, tmp int) error {
+	defer close(r.done)
+	l := r.link
+	syms, id := symbolsAndID(l, true)
+	var eh []byte
+	if l.EHFrame != 0 {
+		eh = append([]byte(nil), memAt(l.EHFrame, l.EHFrameSize)...)
+	}
+	loaded := loadedSections(l.Segments, l.EHFrame, eh)
+	img := (&image{typ: etRel, loaded: loaded, buildID: id, syms: syms}).write()
+	path := ""
+	if !opts.NoDisk {
+		path = DebugFilePath(dir, id)
 	}
 	r.mu.Lock()
-	r.entry = linux.RegisterJITObject(r.memImg)
+	r.BuildID, r.Path, r.memImg = id, path, img
+	gone := r.gone
 	r.mu.Unlock()
-	regMu.Lock()
-	registry[l] = r
-	regMu.Unlock()
-	return r, joinErrs(errs)
+	if gone {
+		return nil
+	}
+	fresh := path != "" && !fileExists(path)
+	if !sync {
+		r.reregister()
+	}
+	if path != "" {
+		r.diskErr = writeDebugFile(dir, path, l, loaded, id, syms, tmp)
+	}
+	if sync {
+		r.reregister()
+	} else if fresh && r.diskErr == nil && linux.Traced() {
+		// A debugger attached while the file was being written may have looked for it
+		// already: registering again makes it look again.
+		r.reregister()
+	}
+	return r.diskErr
 }
 
 func joinErrs(errs []error) error {
@@ -260,13 +375,16 @@ func joinErrs(errs []error) error {
 	return nil
 }
 
+// reregister registers the in-memory object, replacing an earlier registration.
 func (r *Registration) reregister() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.gone || r.entry == nil {
+	if r.gone {
 		return
 	}
-	r.entry.Unregister()
+	if r.entry != nil {
+		r.entry.Unregister()
+	}
 	r.entry = linux.RegisterJITObject(r.memImg)
 }
 
@@ -292,6 +410,10 @@ func (r *Registration) Unregister() error {
 	delete(registry, r.link)
 	regMu.Unlock()
 	<-r.done
+	r.mu.Lock()
+	r.entry.Unregister() // registered by the background work meanwhile
+	r.entry = nil
+	r.mu.Unlock()
 	if r.Path != "" {
 		if err := os.Remove(r.Path); err != nil && !os.IsNotExist(err) {
 			return err
@@ -324,8 +446,9 @@ func EnsureDir(dir string) error {
 
 // writeDebugFile writes the pre-linked debug file, unless one with this build id exists (then
 // it is only touched, so the clean-up sees it in use). The file appears complete or not at
-// all: it is written to a temporary name and renamed.
-func writeDebugFile(dir, path string, l *jitlink.Link, loaded []*secHdr, id []byte, syms []Sym) error {
+// all: it is written to a temporary file (tmp, an O_TMPFILE descriptor, if >= 0) that is
+// then linked or renamed into place.
+func writeDebugFile(dir, path string, l *jitlink.Link, loaded []*secHdr, id []byte, syms []Sym, tmp int) error {
 	now := time.Now()
 	if err := os.Chtimes(path, now, now); err == nil {
 		return nil
@@ -340,6 +463,29 @@ func writeDebugFile(dir, path string, l *jitlink.Link, loaded []*secHdr, id []by
 	sub := filepath.Dir(path)
 	if err := os.MkdirAll(sub, 0o700); err != nil {
 		return err
+	}
+	if tmp == lazyTmp {
+		// In the background while the program runs: an O_TMPFILE or nothing (an os.File
+		// would start the Go runtime's poller, whose descriptors the program would see).
+		t, err := openTmp(sub)
+		if err != nil {
+			return err
+		}
+		defer syscall.Close(t)
+		tmp = t
+	}
+	if tmp >= 0 {
+		for off := 0; off < len(img); {
+			n, err := syscall.Pwrite(tmp, img[off:], int64(off))
+			if err != nil {
+				return err
+			}
+			off += n
+		}
+		if err := linkat(fmt.Sprintf("/proc/self/fd/%d", tmp), path); err != nil && err != syscall.EEXIST {
+			return err // (EEXIST: another process wrote the same file)
+		}
+		return nil
 	}
 	f, err := os.CreateTemp(sub, ".tmp-*")
 	if err != nil {
@@ -357,6 +503,26 @@ func writeDebugFile(dir, path string, l *jitlink.Link, loaded []*secHdr, id []by
 	if err := os.Rename(f.Name(), path); err != nil {
 		os.Remove(f.Name())
 		return err
+	}
+	return nil
+}
+
+// linkat gives the file open at /proc/self/fd/N a name.
+func linkat(from, to string) error {
+	const atFDCWD, atSymlinkFollow = -100, 0x400
+	f, err := syscall.BytePtrFromString(from)
+	if err != nil {
+		return err
+	}
+	t, err := syscall.BytePtrFromString(to)
+	if err != nil {
+		return err
+	}
+	cwd := atFDCWD
+	_, _, errno := syscall.Syscall6(syscall.SYS_LINKAT, uintptr(cwd), uintptr(unsafe.Pointer(f)),
+		uintptr(cwd), uintptr(unsafe.Pointer(t)), atSymlinkFollow, 0)
+	if errno != 0 {
+		return errno
 	}
 	return nil
 }

@@ -139,14 +139,26 @@ func (im *image) write() []byte {
 	}
 
 	// Symbols: locals first, each in the loaded section that holds it.
-	syms := make([]Sym, len(im.syms))
-	copy(syms, im.syms)
-	sort.SliceStable(syms, func(i, j int) bool { return syms[i].Local && !syms[j].Local })
+	syms := make([]Sym, 0, len(im.syms))
+	for _, s := range im.syms {
+		if s.Local {
+			syms = append(syms, s)
+		}
+	}
+	for _, s := range im.syms {
+		if !s.Local {
+			syms = append(syms, s)
+		}
+	}
 	starts := make([]uint64, len(im.loaded))
 	for i, s := range im.loaded {
 		starts[i] = s.addr
 	}
-	strtab := []byte{0}
+	names := 1
+	for _, s := range syms {
+		names += len(s.Name) + 1
+	}
+	strtab := make([]byte, 1, names)
 	symtab := make([]byte, 24, 24*(len(syms)+1))
 	firstGlobal := 1
 	for _, s := range syms {
@@ -196,20 +208,11 @@ func (im *image) write() []byte {
 	}
 	shs.data = shstr
 
-	var phdrs [][7]uint64 // type|flags<<32, off, vaddr, filesz, memsz, align
+	nph := 0
 	if im.typ == etExec {
-		for _, s := range im.loaded {
-			flags := uint64(4) // PF_R
-			switch s.perm {
-			case jitlink.PermRX:
-				flags |= 1
-			case jitlink.PermRelro, jitlink.PermRW, jitlink.PermRWZero:
-				flags |= 2
-			}
-			phdrs = append(phdrs, [7]uint64{ptLoad | flags<<32, 0, s.addr, 0, s.size, 16})
-		}
+		nph = len(im.loaded)
 	}
-	off := uint64(64 + 56*len(phdrs))
+	off := uint64(64 + 56*nph)
 	for _, s := range secs[1:] {
 		a := s.align
 		if a == 0 {
@@ -221,6 +224,22 @@ func (im *image) write() []byte {
 			s.size = uint64(len(s.data))
 			off += s.size
 		}
+	}
+	var phdrs [][7]uint64 // type|flags<<32, off, vaddr, filesz, memsz, align
+	for i := 0; i < nph; i++ {
+		s := secs[1+i]
+		flags := uint64(4) // PF_R
+		switch s.perm {
+		case jitlink.PermRX:
+			flags |= 1
+		case jitlink.PermRelro, jitlink.PermRW, jitlink.PermRWZero:
+			flags |= 2
+		}
+		var filesz uint64
+		if s.typ != shtNobits {
+			filesz = s.size
+		}
+		phdrs = append(phdrs, [7]uint64{ptLoad | flags<<32, s.off, s.addr, filesz, s.size, 16})
 	}
 	shoff := (off + 7) &^ 7
 	total := shoff + 64*uint64(len(secs))

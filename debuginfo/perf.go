@@ -20,10 +20,11 @@ var perfMu sync.Mutex
 func WritePerfMap(syms []Sym) error {
 	perfMu.Lock()
 	defer perfMu.Unlock()
-	f, err := os.OpenFile(PerfMapPath(os.Getpid()), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	fd, err := syscall.Open(PerfMapPath(os.Getpid()), syscall.O_WRONLY|syscall.O_CREAT|syscall.O_APPEND|syscall.O_CLOEXEC, 0o644)
 	if err != nil {
-		return err
+		return &os.PathError{Op: "open", Path: PerfMapPath(os.Getpid()), Err: err}
 	}
+	f := fdWriter(fd)
 	w := bufio.NewWriterSize(f, 64<<10)
 	for _, s := range syms {
 		if !s.Func {
@@ -35,11 +36,24 @@ func WritePerfMap(syms []Sym) error {
 		}
 		fmt.Fprintf(w, "%x %x %s\n", s.Addr, size, s.Name)
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
+	err = w.Flush()
+	syscall.Close(fd)
+	return err
+}
+
+// fdWriter writes to a descriptor without an os.File (which would bring in the poller).
+type fdWriter int
+
+func (f fdWriter) Write(b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := syscall.Write(int(f), b[n:])
+		if err != nil {
+			return n, err
+		}
+		n += k
 	}
-	return f.Close()
+	return n, nil
 }
 
 // jitdump format (linux tools/perf/Documentation/jitdump-specification.txt).
@@ -54,7 +68,7 @@ const (
 
 var jd struct {
 	mu    sync.Mutex
-	f     *os.File
+	f     fdWriter // -1 before the first dump
 	path  string
 	index uint64
 }
@@ -86,7 +100,7 @@ func monotonicNS() uint64 {
 }
 
 func openJITDump() error {
-	if jd.f != nil {
+	if jd.path != "" {
 		return nil
 	}
 	base := JITDumpDir()
@@ -99,10 +113,12 @@ func openJITDump() error {
 	}
 	pid := os.Getpid()
 	path := filepath.Join(dir, fmt.Sprintf("jit-%d.dump", pid))
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	fd, err := syscall.Open(path, syscall.O_RDWR|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
-		return err
+		return &os.PathError{Op: "open", Path: path, Err: err}
 	}
+	fd = moveHigh(fd, highFD) // kept open for the process's life, out of the program's way
+	f := fdWriter(fd)
 	var h [jitHeaderSize]byte
 	le := binary.LittleEndian
 	le.PutUint32(h[0:], jitMagic)
@@ -113,13 +129,13 @@ func openJITDump() error {
 	le.PutUint64(h[24:], monotonicNS())
 	// flags (h[32:40]) stay 0: timestamps are CLOCK_MONOTONIC (perf record -k mono).
 	if _, err := f.Write(h[:]); err != nil {
-		f.Close()
+		syscall.Close(fd)
 		return err
 	}
 	// perf record learns about the dump from an executable mapping of it; the mapping is
 	// the marker and is kept for the life of the process.
-	if _, err := syscall.Mmap(int(f.Fd()), 0, os.Getpagesize(), syscall.PROT_READ|syscall.PROT_EXEC, syscall.MAP_PRIVATE); err != nil {
-		f.Close()
+	if _, err := syscall.Mmap(fd, 0, os.Getpagesize(), syscall.PROT_READ|syscall.PROT_EXEC, syscall.MAP_PRIVATE); err != nil {
+		syscall.Close(fd)
 		return err
 	}
 	jd.f, jd.path = f, path
@@ -165,7 +181,7 @@ func WriteJITDump(syms []Sym) error {
 func CloseJITDump() error {
 	jd.mu.Lock()
 	defer jd.mu.Unlock()
-	if jd.f == nil {
+	if jd.path == "" {
 		return nil
 	}
 	var h [jitRecordHdr]byte

@@ -63,10 +63,14 @@ var (
 	modeO3      = mode{"O3", "gcc", "g++", []string{"-O3"}, nil}
 	modeClang   = mode{"clang", "clang-19", "clang++-19", []string{"-O2"}, nil}
 	modeTLSDesc = mode{"tlsdesc", "gcc", "g++", []string{"-O2", "-fPIC", "-mtls-dialect=gnu2"}, nil}
+	// The other code models: medium (large data, 64-bit GOT offsets for it) and large with
+	// PIC (GOTPC64, GOTOFF64, GOT64, PLTOFF64 everywhere).
+	modeMedium   = mode{"medium", "gcc", "g++", []string{"-O2", "-mcmodel=medium"}, nil}
+	modeLargePIC = mode{"largepic", "gcc", "g++", []string{"-O2", "-mcmodel=large", "-fPIC"}, nil}
 )
 
 // modes are the C corpus's build modes.
-var modes = []mode{modePIE, modePIC, modeNoPIC, modeO0g, modeLarge, modeO3, modeClang}
+var modes = []mode{modePIE, modePIC, modeNoPIC, modeO0g, modeLarge, modeO3, modeClang, modeMedium, modeLargePIC}
 
 // cxxModes are the C++ corpus's: -mcmodel=large is left out (libstdc++'s
 // headers make it slow to compile and it adds nothing the C corpus lacks).
