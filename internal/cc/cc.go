@@ -4,7 +4,6 @@
 package cc
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -15,6 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
 )
 
 // Options control how sources are compiled.
@@ -109,11 +111,8 @@ func Object(src string, opt Options) (string, error) {
 	name := filepath.Base(argv[0])
 
 	// Preprocess: the output covers every header the source includes.
-	var pp bytes.Buffer
-	cmd := exec.Command(base[0], append(base[1:], "-E", abs)...)
-	cmd.Stdout = &pp
-	cmd.Stderr = stderr
-	if err := cmd.Run(); err != nil {
+	pp, err := preprocess(base, abs, dir, stderr)
+	if err != nil {
 		return "", fmt.Errorf("%s: preprocessing failed (%s %v)", src, name, err)
 	}
 
@@ -132,23 +131,19 @@ func Object(src string, opt Options) (string, error) {
 		field(a)
 	}
 	field(lang)
-	field(pp.String())
+	field(string(pp))
 	obj := filepath.Join(dir, hex.EncodeToString(h.Sum(nil))+".o")
 
 	if st, err := os.Stat(obj); err == nil && st.Mode().IsRegular() {
 		return obj, nil
 	}
 
-	tmp, err := os.CreateTemp(dir, "tmp-*.o")
+	tmpFD, tmpName, err := createTemp(dir, ".o")
 	if err != nil {
 		return "", fmt.Errorf("object cache: %w", err)
 	}
-	tmpName := tmp.Name()
-	tmp.Close()
-	cmd = exec.Command(base[0], append(base[1:], "-c", abs, "-o", tmpName)...)
-	cmd.Stdout = stderr
-	cmd.Stderr = stderr
-	if err := cmd.Run(); err != nil {
+	syscall.Close(tmpFD)
+	if err := run(append(base, "-c", abs, "-o", tmpName), nil, stderr); err != nil {
 		os.Remove(tmpName)
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
@@ -165,4 +160,98 @@ func Object(src string, opt Options) (string, error) {
 		return "", fmt.Errorf("object cache: %w", err)
 	}
 	return obj, nil
+}
+
+// The compiler runs without package os's pipes or files where it can: an os.File made by
+// os.Open or os.Pipe starts the Go runtime's poller, whose descriptors the JIT'd program
+// would see. Descriptors opened with system calls and wrapped with os.NewFile do not.
+
+var tempSeq atomic.Uint64
+
+// createTemp creates a new private file dir/tmp-<random><suffix> and returns its descriptor.
+func createTemp(dir, suffix string) (int, string, error) {
+	// Names from the process id, the clock and a counter (crypto/rand would start the Go
+	// runtime's poller: it arms a timer to warn when entropy is slow).
+	for i := 0; i < 100; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("tmp-%d-%d-%d%s", os.Getpid(), time.Now().UnixNano(), tempSeq.Add(1), suffix))
+		fd, err := syscall.Open(p, syscall.O_RDWR|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
+		if err == nil {
+			return fd, p, nil
+		}
+		if err != syscall.EEXIST {
+			return -1, "", &os.PathError{Op: "create", Path: p, Err: err}
+		}
+	}
+	return -1, "", fmt.Errorf("%s: cannot create a temporary file", dir)
+}
+
+// run runs argv with stdin from /dev/null, stdout to the descriptor out (or to stderr when
+// out is nil) and stderr to stderr.
+func run(argv []string, out *os.File, stderr io.Writer) error {
+	ef, isFile := stderr.(*os.File)
+	if !isFile {
+		// A writer that is not a file needs a pipe (tests, API users): plain os/exec.
+		cmd := exec.Command(argv[0], argv[1:]...)
+		if out != nil {
+			cmd.Stdout = out
+		} else {
+			cmd.Stdout = stderr
+		}
+		cmd.Stderr = stderr
+		return cmd.Run()
+	}
+	nullFD, err := syscall.Open(os.DevNull, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	null := os.NewFile(uintptr(nullFD), os.DevNull)
+	defer null.Close()
+	if out == nil {
+		out = ef
+	}
+	p, err := os.StartProcess(argv[0], argv, &os.ProcAttr{Files: []*os.File{null, out, ef}})
+	if err != nil {
+		return err
+	}
+	st, err := p.Wait()
+	if err != nil {
+		return err
+	}
+	if !st.Success() {
+		return &exec.ExitError{ProcessState: st}
+	}
+	return nil
+}
+
+// preprocess runs the compiler with -E into a temporary file and returns its output.
+func preprocess(base []string, src, dir string, stderr io.Writer) ([]byte, error) {
+	fd, name, err := createTemp(dir, ".i")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(name)
+	f := os.NewFile(uintptr(fd), name)
+	defer f.Close()
+	if err := run(append(append([]string{}, base...), "-E", src), f, stderr); err != nil {
+		return nil, err
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, st.Size)
+	for off := 0; off < len(buf); {
+		n, err := syscall.Pread(fd, buf[off:], int64(off))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return buf[:off], nil
+		}
+		off += n
+	}
+	return buf, nil
 }
