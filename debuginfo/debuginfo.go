@@ -26,6 +26,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -288,10 +289,17 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 	}
 	// The program runs while the background work goes on: it must not see jitrun's
 	// descriptors (a program listing /proc/self/fd must find what it would natively) nor
-	// have them shift the numbers its own open calls get. So nothing is opened unless the
-	// debug file for this build id does not exist yet; then one nameless file (O_TMPFILE) is
-	// opened at the top of the descriptor table, written and linked into place (lazyTmp).
-	go r.register(opts, dir, false, lazyTmp)
+	// have them take the numbers its own open calls would get. So the work runs on a thread
+	// of its own with a private copy of the descriptor table (unshare(CLONE_FILES)); the
+	// thread ends with the work. It opens nothing unless the debug file for this build id
+	// does not exist yet; then one nameless file (O_TMPFILE), linked into place once written.
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread exits with this goroutine
+		if err := syscall.Unshare(syscall.CLONE_FILES); err != nil {
+			opts.NoDisk = true // no private table: register in memory only
+		}
+		r.register(opts, dir, false, lazyTmp)
+	}()
 	return r, joinErrs(errs)
 }
 
@@ -482,7 +490,7 @@ func writeDebugFile(dir, path string, l *jitlink.Link, loaded []*secHdr, id []by
 			}
 			off += n
 		}
-		if err := linkat(fmt.Sprintf("/proc/self/fd/%d", tmp), path); err != nil && err != syscall.EEXIST {
+		if err := linkat(fmt.Sprintf("/proc/thread-self/fd/%d", tmp), path); err != nil && err != syscall.EEXIST {
 			return err // (EEXIST: another process wrote the same file)
 		}
 		return nil

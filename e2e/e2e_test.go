@@ -19,6 +19,8 @@
 //	libs             extra link flags, one per line (-lm, -lpthread)
 //	cflags           extra compiler flags for every file (-fcommon)
 //	skip             modes not run, one per line: "MODE reason"
+//	native-ref       "MODE REFMODE reason": GNU ld cannot link MODE, so the native build of
+//	                 REFMODE is the reference jitrun's MODE build is compared with
 //
 // A program with a C++ source is linked natively with g++ and run under
 // jitrun with -lstdc++ -lm added, as g++'s driver does.
@@ -139,6 +141,7 @@ type program struct {
 	args, libs []string
 	cflags     []string
 	skip       map[string]string // mode -> reason
+	nativeRef  map[string]string // mode -> mode whose native build is the reference
 	stdin      []byte            // empty if there is no stdin file
 }
 
@@ -152,7 +155,7 @@ func objName(src string) string {
 }
 
 func loadProgram(t *testing.T, dir string) *program {
-	p := &program{name: filepath.Base(dir), dir: dir, skip: map[string]string{}}
+	p := &program{name: filepath.Base(dir), dir: dir, skip: map[string]string{}, nativeRef: map[string]string{}}
 	c, _ := filepath.Glob(filepath.Join(dir, "*.c"))
 	cc, _ := filepath.Glob(filepath.Join(dir, "*.cc"))
 	srcs := append(c, cc...)
@@ -184,6 +187,11 @@ func loadProgram(t *testing.T, dir string) *program {
 	p.libs = readLines(t, filepath.Join(dir, "libs"))
 	for _, l := range readLines(t, filepath.Join(dir, "cflags")) {
 		p.cflags = append(p.cflags, strings.Fields(l)...)
+	}
+	for _, l := range readLines(t, filepath.Join(dir, "native-ref")) {
+		if f := strings.Fields(l); len(f) >= 2 {
+			p.nativeRef[f[0]] = f[1]
+		}
 	}
 	for _, l := range readLines(t, filepath.Join(dir, "skip")) {
 		if f := strings.Fields(l); len(f) > 0 {
@@ -455,7 +463,18 @@ func runCorpus(t *testing.T, corpus string, modes []mode) {
 					}
 					b := p.build(t, m, out)
 					exe := filepath.Join(out, p.name)
-					p.linkNative(t, m, b, out, exe)
+					if ref, ok := p.nativeRef[m.name]; ok {
+						// The native toolchain cannot link this mode: the reference is
+						// the native build of another mode of the same program.
+						rm := modeByName(ref)
+						rout := filepath.Join(out, "ref-"+ref)
+						if err := os.MkdirAll(rout, 0o755); err != nil {
+							t.Fatal(err)
+						}
+						p.linkNative(t, rm, p.build(t, rm, rout), rout, exe)
+					} else {
+						p.linkNative(t, m, b, out, exe)
+					}
 
 					argv := append([]string{p.name}, p.args...)
 					want := run(t, nativeTimeout, exe, argv, p.stdin)
@@ -610,4 +629,14 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// modeByName finds a build mode by name.
+func modeByName(name string) mode {
+	for _, m := range append(append([]mode{}, modes...), modeTLSDesc) {
+		if m.name == name {
+			return m
+		}
+	}
+	panic("e2e: unknown mode " + name)
 }
