@@ -38,7 +38,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -369,36 +368,7 @@ func testEnv() []string {
 // run executes path with the given argv (argv[0] included) in a fresh
 // working directory.
 func run(t *testing.T, timeout time.Duration, path string, argv []string, stdin []byte) result {
-	wd, err := os.MkdirTemp(tmpRoot, "run-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, path)
-	cmd.Args = argv
-	cmd.Dir = wd
-	cmd.Env = testEnv()
-	cmd.Stdin = bytes.NewReader(stdin)
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	cmd.WaitDelay = 5 * time.Second
-	err = cmd.Run()
-	r := result{stdout: so.Bytes(), stderr: se.Bytes()}
-	switch {
-	case ctx.Err() != nil:
-		r.status = fmt.Sprintf("timeout after %v", timeout)
-	case cmd.ProcessState == nil:
-		t.Fatalf("running %s: %v", path, err)
-	default:
-		ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
-		if ws.Signaled() {
-			r.status = fmt.Sprintf("signal %d (%v)", int(ws.Signal()), ws.Signal())
-		} else {
-			r.status = fmt.Sprintf("exit %d", ws.ExitStatus())
-		}
-	}
-	return r
+	return runProg(t, runOpts{path: path, argv: argv, stdin: stdin, timeout: timeout})
 }
 
 // firstDiff describes where two outputs first differ, or returns "".
@@ -482,15 +452,7 @@ func runCorpus(t *testing.T, corpus string, modes []mode) {
 					jargs := p.jitrunArgs(bin, b, out)
 					got := run(t, jitrunTimeout, bin, jargs, p.stdin)
 
-					if got.status != want.status {
-						t.Errorf("status: native %s, jitrun %s", want.status, got.status)
-					}
-					if d := firstDiff(want.stdout, got.stdout); d != "" {
-						t.Errorf("stdout differs: %s", d)
-					}
-					if d := firstDiff(want.stderr, got.stderr); d != "" {
-						t.Errorf("stderr differs: %s", d)
-					}
+					same(t, want, got)
 					if t.Failed() {
 						t.Logf("command: %s", strings.Join(jargs, " "))
 						if !bytes.Equal(want.stderr, got.stderr) && len(got.stderr) > 0 {

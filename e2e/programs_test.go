@@ -51,6 +51,7 @@ type runOpts struct {
 	argv    []string // argv, argv[0] included
 	dir     string   // working directory; a fresh one if ""
 	env     []string // environment; testEnv() if nil
+	stdin   []byte
 	timeout time.Duration
 }
 
@@ -73,7 +74,7 @@ func runProg(t *testing.T, o runOpts) result {
 	cmd.Args = o.argv
 	cmd.Dir = o.dir
 	cmd.Env = o.env
-	cmd.Stdin = bytes.NewReader(nil)
+	cmd.Stdin = bytes.NewReader(o.stdin)
 	// Kill the whole process group on timeout: CPython's tests start children.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
