@@ -111,22 +111,7 @@ char *describe(const char *s, long n) {
 			if !isolated(t) {
 				return
 			}
-			o := compile(t, "describe", src, mode...)
-			s := orcrt.NewSession(orcrt.Options{})
-			d := s.MainDylib()
-			if err := d.AddFile(o); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.AddDefaultLibraries(); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Link(); err != nil {
-				t.Fatal(err)
-			}
-			fn, err := d.Lookup("describe")
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, fn := linkAndLookup(t, "describe", compile(t, "describe", src, mode...))
 			in := []byte("jitrun\x00")
 			got := cString(orcrt.Call(fn, uint64(uintptr(unsafe.Pointer(&in[0]))), 14))
 			if got != "jitrun:6:42" {
@@ -194,4 +179,27 @@ func TestLookupBeforeLink(t *testing.T) {
 	if _, err := s.MainDylib().Lookup("square"); err == nil {
 		t.Error("Lookup before Link succeeded")
 	}
+}
+
+// linkAndLookup links objects with the default libraries into a new session's program and
+// returns the program and the address of sym.
+func linkAndLookup(t *testing.T, sym string, objs ...string) (*orcrt.Dylib, uint64) {
+	t.Helper()
+	d := orcrt.NewSession(orcrt.Options{NoDebug: true}).MainDylib()
+	for _, o := range objs {
+		if err := d.AddFile(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.AddDefaultLibraries(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Link(); err != nil {
+		t.Fatal(err)
+	}
+	addr, err := d.Lookup(sym)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, addr
 }

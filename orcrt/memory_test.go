@@ -28,23 +28,7 @@ func TestMemoryPermissions(t *testing.T) {
 		extern int bump(void);
 		static const int table[4] = {1, 2, 3, 4};
 		int use(int i) { return table[i & 3] + bump() + names[0][0]; }`, "-fno-pic")
-	s := orcrt.NewSession(orcrt.Options{})
-	d := s.MainDylib()
-	for _, f := range []string{a, b} {
-		if err := d.AddFile(f); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := d.AddDefaultLibraries(); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Link(); err != nil {
-		t.Fatal(err)
-	}
-	use, err := d.Lookup("use")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, use := linkAndLookup(t, "use", a, b)
 	if got := orcrt.Call(use, 1); got != 2+2+'x' {
 		t.Fatalf("use(1) = %d, want %d", got, 2+2+'x')
 	}

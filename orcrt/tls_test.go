@@ -31,21 +31,7 @@ func TestTLSOnThreadsThatExistedBeforeLoading(t *testing.T) {
 				fn := <-call
 				results <- [2]uint64{orcrt.Call(fn), orcrt.Call(fn)}
 			}()
-			s := orcrt.NewSession(orcrt.Options{NoDebug: true})
-			d := s.MainDylib()
-			if err := d.AddFile(obj); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.AddDefaultLibraries(); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Link(); err != nil {
-				t.Fatal(err)
-			}
-			next, err := d.Lookup("next")
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, next := linkAndLookup(t, "next", obj)
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			if a, b := orcrt.Call(next), orcrt.Call(next); a != 42 || b != 43 {
