@@ -1,0 +1,90 @@
+package orcrt_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jitrun/jitrun/orcrt"
+)
+
+// TestLazy links three objects with Options.Lazy: the data of the one that defines data is
+// linked at start, the code of all three on its first call, made
+// from several goroutines at once (their cgo calls enter the resolver trampoline). A
+// function's address stays its stub's before and after, whoever takes it.
+func TestLazy(t *testing.T) {
+	for _, mode := range [][]string{{"-fPIE"}, {"-fno-pic"}, {"-mcmodel=large", "-fPIC"}} {
+		t.Run(strings.Join(mode, ""), func(t *testing.T) {
+			if !isolated(t) {
+				return
+			}
+			data := compile(t, "data", `int counter = 5;
+long twice(long);
+void *twice_addr(void) { return (void *)twice; }
+long twice_via(long x) { long (*f)(long) = twice; return f(x); }
+`, mode...)
+			twice := compile(t, "twice", `extern int counter;
+long helper(long);
+long twice(long x) { counter++; return helper(x) * 2; }
+void *twice_self(void) { return (void *)twice; }
+`, mode...)
+			helper := compile(t, "helper", "#include <string.h>\nlong helper(long x) { return x + (long)strlen(\"abc\"); }\n", mode...)
+			d := orcrt.NewSession(orcrt.Options{NoDebug: true, Lazy: true}).MainDylib()
+			for _, o := range []string{data, twice, helper} {
+				if err := d.AddFile(o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := d.AddDefaultLibraries(); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Link(); err != nil {
+				t.Fatal(err)
+			}
+			st := d.LazyStats()
+			// data.o is split: its data is linked at start, its code on a first call.
+			if st.Objects != 3 || st.Eager != 0 || st.Split != 1 || st.Linked() != 0 {
+				t.Fatalf("after Link: %+v, want 3 objects, none linked whole at start, 1 split", st)
+			}
+			look := func(name string) uint64 {
+				a, err := d.Lookup(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a
+			}
+			stub := look("twice")
+			if got := orcrt.Call(look("twice_addr")); got != stub {
+				t.Errorf("address taken at start %#x, Lookup %#x", got, stub)
+			}
+			var wg sync.WaitGroup
+			res := make([]uint64, 8)
+			for i := range res {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res[i] = orcrt.Call(stub, uint64(i))
+				}()
+			}
+			wg.Wait()
+			for i, r := range res {
+				if r != uint64(2*(i+3)) {
+					t.Errorf("twice(%d) = %d, want %d", i, r, 2*(i+3))
+				}
+			}
+			if got := orcrt.Call(look("twice_via"), 10); got != 26 {
+				t.Errorf("twice_via(10) = %d", got)
+			}
+			if got := orcrt.Call(look("twice_self")); got != stub {
+				t.Errorf("address taken by its own object %#x, Lookup %#x", got, stub)
+			}
+			if a := look("twice"); a != stub {
+				t.Errorf("Lookup after linking %#x, before %#x", a, stub)
+			}
+			st = d.LazyStats()
+			if st.Linked() != 3 || st.OnCall != 3 {
+				t.Errorf("after calls: %+v, want all 3 linked on a call", st)
+			}
+		})
+	}
+}
