@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unsafe"
 )
 
 const (
@@ -44,7 +45,7 @@ type Member struct {
 
 // Symbol is one entry of the archive symbol index.
 type Symbol struct {
-	Name   string // symbol name
+	Name   string // symbol name: a view of the archive's bytes, like Member.Data
 	Member int    // index into Archive.Members of the member defining Name
 }
 
@@ -129,8 +130,9 @@ func Open(path string) (*Archive, error) {
 	return a, nil
 }
 
-// Close unmaps an archive obtained from Open; Member.Data of a regular
-// archive must not be used afterwards. It is a no-op for Parse results.
+// Close unmaps an archive obtained from Open; Member.Data of a regular archive
+// and the names in Symbols must not be used afterwards. It is a no-op for Parse
+// results.
 func (a *Archive) Close() error {
 	if a.mapping == nil {
 		return nil
@@ -149,7 +151,7 @@ type rawMember struct {
 }
 
 // Parse parses the archive bytes data; path is used for error messages and to
-// locate the member files of a thin archive. Member data aliases data.
+// locate the member files of a thin archive. Member data and symbol names alias data.
 func Parse(path string, data []byte) (*Archive, error) {
 	a := &Archive{Path: path}
 	switch {
@@ -311,7 +313,10 @@ func parseIndex(d []byte, wide bool, byOffset map[int64]int) ([]Symbol, error) {
 		if end < 0 {
 			return nil, fmt.Errorf("name table ends before symbol %d of %d", i, n)
 		}
-		name := string(strs[:end])
+		name := ""
+		if end > 0 {
+			name = unsafe.String(&strs[0], end) // a view, as Member.Data is
+		}
 		strs = strs[end+1:]
 		mi, ok := byOffset[int64(o)]
 		if !ok {

@@ -152,16 +152,12 @@ const (
 
 // Symbol is a symbol of a graph, or an external or synthetic definition.
 type Symbol struct {
-	Name       string
-	Version    string // symbol version of a versioned reference ("GLIBC_2.2.5"), if any
-	Graph      *Graph
-	Section    *Section
-	Value      uint64 // offset in Section, absolute value, or alignment of a common symbol
-	Size       uint64
-	Binding    Binding
-	Visibility Visibility
-	Type       SymType
-	Def        Def
+	Name    string
+	Version string // symbol version of a versioned reference ("GLIBC_2.2.5"), if any
+	Graph   *Graph
+	Section *Section
+	Value   uint64 // offset in Section, absolute value, or alignment of a common symbol
+	Size    uint64
 	// Res is the definition this symbol binds to after resolution (itself for definitions
 	// that won). Fixups always go through Res.
 	Res *Symbol
@@ -173,6 +169,12 @@ type Symbol struct {
 	// library; for IFUNCs the implementation the resolver selected. Stubs jump there.
 	Target uint64
 
+	// The one-byte fields are kept together (a link has a million symbols: padding counts).
+	Binding    Binding
+	Visibility Visibility
+	Type       SymType
+	Def        Def
+
 	// Link-time needs, set by the arch scan over edges that reference this definition.
 	NeedsGOT   bool
 	NeedsStub  bool // a stub in the JIT'd code jumps to it (external or IFUNC)
@@ -183,6 +185,7 @@ type Symbol struct {
 	// sequence to initial exec (static TLS), else a dynamic descriptor at TLSDescIndex.
 	NeedsTLSDesc bool
 	TLSDescIE    bool
+	numbered     bool // GOT/stub indices assigned by Scan
 	TLSDescIndex int32
 	GOTIndex     int32
 	StubIndex    int32
@@ -193,8 +196,7 @@ type Symbol struct {
 	// library's TLS is not static).
 	TLSModule uint64
 
-	numbered bool   // GOT/stub indices assigned by Scan
-	Lib      string // for External: the library that defines it
+	Lib string // for External: the library that defines it
 }
 
 // IsDefinedHere reports whether the symbol lives in JIT'd memory of this link.

@@ -152,6 +152,12 @@ func readHeader(file string, data []byte) (elfHeader, error) {
 
 // readSections reads and bounds-checks the section header table.
 func readSections(file string, data []byte, h elfHeader) ([]shdr, error) {
+	return readSectionsInto(nil, file, data, h)
+}
+
+// readSectionsInto is readSections storing the table in buf when it is large enough (the
+// object reader reuses one per worker: a link reads thousands of tables).
+func readSectionsInto(buf []shdr, file string, data []byte, h elfHeader) ([]shdr, error) {
 	if h.shoff == 0 {
 		return nil, nil
 	}
@@ -168,7 +174,12 @@ func readSections(file string, data []byte, h elfHeader) ([]shdr, error) {
 	if n > (uint64(len(data))-h.shoff)/64 {
 		return nil, errf(file, "section header table (%d entries at %#x) runs past the end of the file (%d bytes)", n, h.shoff, len(data))
 	}
-	secs := make([]shdr, n)
+	secs := buf[:0]
+	if uint64(cap(buf)) < n {
+		secs = make([]shdr, n)
+	} else {
+		secs = buf[:n] // every field is set below
+	}
 	for i := range secs {
 		b := data[h.shoff+uint64(i)*64:]
 		s := &secs[i]

@@ -33,8 +33,12 @@ func ExportSymbols(soname string, syms []Export) (*Library, error) {
 // PT_GNU_STACK), .hash, .dynsym, .dynstr, .dynamic. Virtual addresses equal file offsets.
 func buildExportImage(soname string, syms []Export) []byte {
 	const phnum = 3
-	var strtab []byte
-	strtab = append(strtab, 0)
+	size := 1 + len(soname) + 1
+	for _, s := range syms {
+		size += len(s.Name) + 1
+	}
+	strtab := make([]byte, 1, size) // sized once: a program can export 100,000s of names
+
 	addStr := func(s string) uint32 {
 		off := uint32(len(strtab))
 		strtab = append(strtab, s...)

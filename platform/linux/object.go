@@ -3,6 +3,7 @@ package linux
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jitrun/jitrun/jitlink"
 	"github.com/jitrun/jitrun/jitlink/x86_64"
@@ -66,6 +67,9 @@ func RelocName(t uint16) string {
 	return "R_X86_64_" + strconv.Itoa(int(t))
 }
 
+// shdrPool recycles section header tables between ReadObject calls.
+var shdrPool = sync.Pool{New: func() any { return new([]shdr) }}
+
 // ReadObject parses an ELF64 x86-64 relocatable object into a link graph. name is the display
 // name used in messages ("main.o", "libfoo.a(bar.o)"). The graph keeps views of data.
 func ReadObject(name string, data []byte) (*jitlink.Graph, error) {
@@ -80,10 +84,16 @@ func ReadObject(name string, data []byte) (*jitlink.Graph, error) {
 	default:
 		return nil, errf(name, "not a relocatable object (ELF type %d)", h.typ)
 	}
-	shdrs, err := readSections(name, data, h)
+	bufp := shdrPool.Get().(*[]shdr)
+	shdrs, err := readSectionsInto(*bufp, name, data, h)
 	if err != nil {
+		shdrPool.Put(bufp)
 		return nil, err
 	}
+	defer func() { // the graph keeps no reference to the section headers
+		*bufp = shdrs[:0]
+		shdrPool.Put(bufp)
+	}()
 	if len(shdrs) == 0 {
 		return nil, errf(name, "object has no sections")
 	}
@@ -97,7 +107,23 @@ func ReadObject(name string, data []byte) (*jitlink.Graph, error) {
 	shstr := sectionData(data, &shdrs[shstrndx])
 
 	g := &jitlink.Graph{Name: name, Sections: make([]*jitlink.Section, len(shdrs))}
-	secs := make([]jitlink.Section, len(shdrs)) // one allocation for all sections
+	// One allocation for the sections the graph keeps (relocation, symbol, string and group
+	// sections, about half of an object's, get none): its capacity is exact, so the
+	// pointers into it stay valid.
+	kept, groups := 0, 0
+	for i := range shdrs {
+		switch shdrs[i].typ {
+		case shtGroup:
+			groups++
+		case shtSymtab, shtSymtabShndx, shtRela, shtStrtab, shtNull:
+		default:
+			kept++
+		}
+	}
+	secs := make([]jitlink.Section, 0, kept)
+	if groups > 0 {
+		g.Groups = make([]jitlink.Group, 0, groups) // C++ objects have one per inline function
+	}
 	symtab := -1
 	var shndxTab []byte
 	for i := range shdrs {
@@ -131,7 +157,8 @@ func ReadObject(name string, data []byte) (*jitlink.Graph, error) {
 		if align > 1<<20 {
 			return nil, errf(name, "section %s: alignment %d is too large", sname, align)
 		}
-		sec := &secs[i]
+		secs = append(secs, jitlink.Section{})
+		sec := &secs[len(secs)-1]
 		*sec = jitlink.Section{Name: sname, Graph: g, Index: i, Align: align, Size: s.size,
 			Data: sectionData(data, s), Priority: 65535,
 			Merge: s.flags&shfMerge != 0, Strings: s.flags&shfStrings != 0}
@@ -417,7 +444,7 @@ func readGroup(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, symt
 	if sig.Type == jitlink.SectionSym && sig.Section != nil {
 		signature = sig.Section.Name
 	}
-	grp := jitlink.Group{Signature: signature}
+	grp := jitlink.Group{Signature: signature, Sections: make([]int, 0, len(raw)/4-1)}
 	for k := 4; k < len(raw); k += 4 {
 		m := int(le.Uint32(raw[k:]))
 		if m <= 0 || m >= len(shdrs) {

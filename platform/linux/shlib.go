@@ -88,6 +88,63 @@ func readSmallFile(path string) ([]byte, error) {
 // MapFile maps a file read-only for the life of the process.
 func MapFile(path string) ([]byte, error) { return mapFile(path) }
 
+// ReleasePages drops a mapped file's pages from the process's resident set (MADV_DONTNEED):
+// the contents stay valid and are read again from the page cache when next touched. A link
+// touches hundreds of megabytes of archive pages once (headers, symbol tables, the sections
+// it copies); keeping them resident would count them in the process's memory.
+func ReleasePages(data []byte) {
+	if len(data) > 0 {
+		syscall.Madvise(data, syscall.MADV_DONTNEED)
+	}
+}
+
+// LoadFile returns the contents of an input file for linking: a relocatable ELF object is
+// read into memory (the Go heap), anything else (archives, shared libraries, scripts) is
+// mapped read-only as MapFile does. One mapping per object would make the process's memory
+// mappings grow with the number of objects; archives, which can hold thousands of members
+// of which a link uses a few, stay one mapping each.
+// mapped reports which: a mapped file's pages can be released (ReleasePages) and are read
+// again from the page cache when touched.
+func LoadFile(path string) (data []byte, mapped bool, err error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, false, &os.PathError{Op: "stat", Path: path, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		data, err := mapFile(path) // its errors (a directory, ...)
+		return data, err == nil, err
+	}
+	if st.Size == 0 {
+		return []byte{}, false, nil
+	}
+	var ident [18]byte
+	if n, err := syscall.Pread(fd, ident[:], 0); err != nil || n < len(ident) || !IsELF(ident[:]) ||
+		le.Uint16(ident[16:]) != etRel {
+		data, err := syscall.Mmap(fd, 0, int(st.Size), syscall.PROT_READ, syscall.MAP_PRIVATE)
+		return data, err == nil, err
+	}
+	buf := make([]byte, st.Size)
+	for off := 0; off < len(buf); {
+		n, err := syscall.Pread(fd, buf[off:], int64(off))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, false, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n == 0 {
+			return buf[:off], false, nil // the file shrank
+		}
+		off += n
+	}
+	return buf, false, nil
+}
+
 // ReadSharedLib parses the dynamic symbol table of a shared library image.
 func ReadSharedLib(path string, data []byte) (*SharedLib, error) {
 	h, err := readHeader(path, data)

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/jitrun/jitrun/bench/gen/cprog"
+)
+
+// mapsCounter is linked into the generated programs: before main it counts the lines of
+// /proc/self/maps (the process's memory mappings once jitrun has linked the program) and
+// prints the count at exit, after the program's own output.
+const mapsCounter = `#include <stdio.h>
+static int maps_lines = -1;
+__attribute__((constructor)) static void count_maps(void) {
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (!f) return;
+	int c, n = 0;
+	while ((c = getc(f)) != EOF) n += c == '\n';
+	fclose(f);
+	maps_lines = n;
+}
+__attribute__((destructor)) static void print_maps(void) { printf("maps %d\n", maps_lines); }
+`
+
+// genProgram writes and compiles a generated program of n objects (bench/gen's generator)
+// with the maps counter, and returns the object paths: the driver and the counter first.
+func genProgram(t *testing.T, n int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	c := cprog.Config{Objects: n, Funcs: 4 * n, Relocs: 4 * n * 8, Seed: 7}
+	if err := cprog.WriteObjects(dir, c, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	srcs := []string{"main.c", "maps.c"}
+	files := map[string]string{"main.c": cprog.Driver(c, n), "maps.c": mapsCounter}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		srcs = append(srcs, cprog.ObjectName(i)+".c")
+	}
+	// One compiler run for all sources (each NAME.c gives NAME.o in dir).
+	sh(t, dir, "gcc", append([]string{"-O1", "-c"}, srcs...)...)
+	objs := make([]string, len(srcs))
+	for i, s := range srcs {
+		objs[i] = filepath.Join(dir, s[:len(s)-2]+".o")
+	}
+	return objs
+}
+
+var mapsLine = regexp.MustCompile(`(?m)^maps (\d+)$`)
+
+// TestMappingsDoNotGrowWithObjects links generated programs of 50 and 500 objects (each an
+// input file of its own) and checks that the program sees the same number of memory
+// mappings at start, give or take a few (the Go heap of the larger link may take another
+// arena): inputs must not stay mapped one by one, and the JIT'd code is one mapping. It also
+// checks the programs' output against the natively linked ones.
+func TestMappingsDoNotGrowWithObjects(t *testing.T) {
+	j := jitrun(t)
+	counts := map[int]int{}
+	for _, n := range []int{50, 500} {
+		objs := genProgram(t, n)
+		exe := filepath.Join(filepath.Dir(objs[0]), "native")
+		sh(t, filepath.Dir(exe), "gcc", append([]string{"-o", exe}, objs...)...)
+		nr := runAt(t, filepath.Dir(exe), exe)
+		argv := append([]string{j, "--debug=off"}, objs...)
+		jr := runAt(t, filepath.Dir(exe), argv...)
+		if nr.status != "exit 0" || jr.status != "exit 0" {
+			t.Fatalf("%d objects: native %s, jitrun %s: %s", n, nr.status, jr.status, jr.stderr)
+		}
+		// The checksum lines must agree; the mapping counts differ (the loaders differ).
+		if a, b := mapsLine.ReplaceAll(nr.stdout, nil), mapsLine.ReplaceAll(jr.stdout, nil); string(a) != string(b) {
+			t.Fatalf("%d objects: output differs: native %q, jitrun %q", n, a, b)
+		}
+		m := mapsLine.FindSubmatch(jr.stdout)
+		if m == nil {
+			t.Fatalf("%d objects: no mapping count in %q", n, jr.stdout)
+		}
+		counts[n], _ = strconv.Atoi(string(m[1]))
+		t.Logf("%d objects: %d mappings under jitrun (native: %s)", n, counts[n], mapsLine.FindSubmatch(nr.stdout)[1])
+	}
+	if d := counts[500] - counts[50]; d < -4 || d > 4 {
+		t.Errorf("mappings grow with the number of objects: %d with 50 objects, %d with 500", counts[50], counts[500])
+	}
+}
+
+// TestGeneratedArchive links a generated program from an archive of its objects, as the
+// scaling benchmark's archive variant does: only the members the driver reaches are
+// linked, and the output matches the native program's.
+func TestGeneratedArchive(t *testing.T) {
+	j := jitrun(t)
+	objs := genProgram(t, 40)
+	dir := filepath.Dir(objs[0])
+	lib := filepath.Join(dir, "libgen.a")
+	sh(t, dir, "ar", append([]string{"rcs", lib}, objs[2:]...)...)
+	exe := filepath.Join(dir, "native")
+	sh(t, dir, "gcc", "-o", exe, objs[0], objs[1], lib)
+	nr := runAt(t, dir, exe)
+	jr := runAt(t, dir, j, "--debug=off", objs[0], objs[1], lib)
+	if nr.status != "exit 0" || jr.status != "exit 0" {
+		t.Fatalf("native %s, jitrun %s: %s", nr.status, jr.status, jr.stderr)
+	}
+	if a, b := mapsLine.ReplaceAll(nr.stdout, nil), mapsLine.ReplaceAll(jr.stdout, nil); string(a) != string(b) {
+		t.Fatalf("output differs: native %q, jitrun %q", a, b)
+	}
+	if want := fmt.Sprintf("objects %d functions %d", 40, 160); !regexp.MustCompile(want).Match(jr.stdout) {
+		t.Errorf("output %q lacks %q", jr.stdout, want)
+	}
+}
