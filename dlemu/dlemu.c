@@ -10,9 +10,12 @@
 
 #include "_cgo_export.h"
 #include "dlemu.h"
+#include "realdl.h"
 
 // A JIT'd dylib's handle: a small block the Go side never moves, told apart from glibc's
 // handles (struct link_map pointers) by its magic.
+int dlemu_active;
+
 #define HANDLE_MAGIC 0x6a6974646c69622eULL /* "jitdlib." */
 
 struct jit_handle {
@@ -85,6 +88,23 @@ void *dlemu_dlopen(const char *file, int mode) {
 	return h;
 }
 
+// For precompiled callers (interpose.c): a JIT'd dylib's name is opened here (1, *out set,
+// NULL with dlerror on failure); anything else is glibc's (0).
+int dlemu_open_jit(const char *file, int mode, void **out) {
+	if (!file)
+		return 0;
+	char msg[1024];
+	msg[0] = 0;
+	uintptr_t r = dlemuGoOpen((char *)file, mode, msg, sizeof msg);
+	if (r == (uintptr_t)-1) {
+		set_error(msg);
+		*out = 0;
+		return 1;
+	}
+	*out = (void *)r;
+	return r != 0;
+}
+
 int dlemu_dlclose(void *handle) {
 	long id = jit_id(handle);
 	if (id) {
@@ -137,6 +157,30 @@ void *dlemu_dlsym(void *handle, const char *name) {
 
 void *dlemu_dlvsym(void *handle, const char *name, const char *version) {
 	return sym(handle, name, version, __builtin_return_address(0));
+}
+
+// For precompiled callers (interpose.c): a JIT'd handle is answered here, as are the
+// program's own symbols for RTLD_DEFAULT and dlopen(NULL) (the JIT'd program is the
+// executable, searched first); otherwise glibc answers, seeing the caller (0).
+int dlemu_sym_jit(void *handle, const char *name, void *caller, void **out) {
+	long id = jit_id(handle);
+	int global = handle == RTLD_DEFAULT || (!id && handle == main_handle());
+	if (!id && !global)
+		return 0;
+	char msg[1024];
+	msg[0] = 0;
+	int found = 0;
+	uintptr_t a = dlemuGoSym(id, global, 0, (char *)name, 0, (uintptr_t)caller, &found, msg, sizeof msg);
+	if (found) {
+		*out = (void *)a;
+		return 1;
+	}
+	if (id) {
+		set_error(msg);
+		*out = 0;
+		return 1;
+	}
+	return 0;
 }
 
 // ---- dladdr ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 package dlemu
 
 /*
+#cgo CFLAGS: -I${SRCDIR}/../platform/linux
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <link.h>
@@ -66,6 +67,11 @@ var (
 func SetLoader(l Loader) {
 	mu.Lock()
 	loader = l
+	active := C.int(0)
+	if l != nil {
+		active = 1
+	}
+	C.dlemu_active = active
 	mu.Unlock()
 }
 

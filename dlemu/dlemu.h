@@ -7,3 +7,7 @@ void dlemu_free_handle(void *h);
 uintptr_t dlemu_symbol(const char *name);
 int dlemu_call_phdr_cb(void *ctx, uintptr_t base, const char *name, void *phdrs, int n,
                        unsigned long long adds, size_t tls_modid);
+
+// Set once a session answers for JIT'd dylibs: the executable's own dl* definitions
+// (interpose.c) consult the emulation only then.
+extern int dlemu_active;

@@ -62,3 +62,46 @@ func TestDlopenStress(t *testing.T) {
 	}
 	t.Logf("%s", strings.TrimSpace(string(r.stderr)))
 }
+
+// TestDlopenSemantics checks glibc's dlopen semantics on JIT'd dylibs against real shared
+// libraries run natively: a dylib with a dependency (initialised first, finalised after, its
+// symbols in the dylib's scope and reached through RTLD_NEXT), LOCAL/GLOBAL/NOLOAD/NODELETE,
+// dlopen(NULL), RTLD_DEFAULT, dlvsym, dladdr1, dlinfo, reference counts, reload on fresh
+// data, a failed load that leaves nothing behind, per-thread dlerror, the exit order of
+// finalizers, and a precompiled library (gcc -shared) whose own dlopen/dlsym/dladdr/dlclose
+// calls reach the JIT'd dylibs.
+func TestDlopenSemantics(t *testing.T) {
+	j := jitrun(t)
+	dir := dlDir(t, "sem_host.c", "sem_plug.c", "sem_dep.c", "sem_bad.c", "sem_nd.c", "sem_native.c")
+	for _, l := range []string{"dep", "bad", "nd", "native"} {
+		sh(t, dir, "gcc", "-O2", "-shared", "-fPIC", "-o", "libsem_"+l+".so", "sem_"+l+".c")
+	}
+	sh(t, dir, "gcc", "-O2", "-shared", "-fPIC", "-o", "libsem_plug.so", "sem_plug.c", "-L.", "-lsem_dep", "-Wl,-rpath,$ORIGIN")
+	sh(t, dir, "gcc", "-O2", "-rdynamic", "-o", "host", "sem_host.c", "-L.", "-lsem_native", "-Wl,-rpath,$ORIGIN")
+	sh(t, dir, "gcc", "-O2", "-c", "sem_host.c", "sem_plug.c", "sem_dep.c", "sem_bad.c", "sem_nd.c")
+	native := runAtEnv(t, dir, []string{"LD_LIBRARY_PATH=" + dir}, filepath.Join(dir, "host"))
+	if !strings.Contains(string(native.stdout), "native: plug_fn found") {
+		t.Fatalf("native run did not load the plugin from the precompiled library:\n%s%s", native.stdout, native.stderr)
+	}
+	r := runAtEnv(t, dir, []string{"LD_LIBRARY_PATH=" + dir}, j, "--argv0="+filepath.Join(dir, "host"), "-L.", "-lsem_native",
+		"--dylib=libsem_plug.so=sem_plug.o,-lsem_dep", "--dylib=libsem_dep.so=sem_dep.o",
+		"--dylib=libsem_bad.so=sem_bad.o", "--dylib=libsem_nd.so=sem_nd.o", "sem_host.o")
+	same(t, native, r)
+}
+
+// TestDlopenCxx loads a C++ plugin twice, natively (g++ -shared) and as a JIT'd dylib:
+// static objects, vtables and typeinfo in the plugin, exceptions across the boundary,
+// thread_local destructors, static destructors at dlclose, fresh statics on reload.
+func TestDlopenCxx(t *testing.T) {
+	j := jitrun(t)
+	dir := dlDir(t, "cxx_host.cpp", "cxx_plugin.cpp", "cxx_iface.h")
+	sh(t, dir, "g++", "-O2", "-shared", "-fPIC", "-o", "libcxxplugin.so", "cxx_plugin.cpp")
+	sh(t, dir, "g++", "-O2", "-o", "host", "cxx_host.cpp")
+	sh(t, dir, "g++", "-O2", "-c", "cxx_host.cpp", "cxx_plugin.cpp")
+	native := runAt(t, dir, filepath.Join(dir, "host"), "./libcxxplugin.so")
+	if !strings.Contains(string(native.stdout), "caught from plugin: unknown shape hexagon") {
+		t.Fatalf("native run incomplete:\n%s%s", native.stdout, native.stderr)
+	}
+	same(t, native, runAt(t, dir, j, "--argv0="+filepath.Join(dir, "host"), "--dylib=libcxxplugin.so=cxx_plugin.o",
+		"cxx_host.o", "-lstdc++", "-lm", "--", "./libcxxplugin.so"))
+}

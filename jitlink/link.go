@@ -60,6 +60,8 @@ type Link struct {
 	Segments                    []Segment
 	EHFrame                     uint64 // address of the registered .eh_frame (0 if none)
 	EHFrameSize                 uint64 // its size, including the zero terminator
+	EHFrameHdr                  uint64 // address of the .eh_frame_hdr (PT_GNU_EH_FRAME; 0 if none)
+	EHFrameHdrSize              uint64 // its size, once filled
 	InitCode, FiniCode          uint64 // wrapped .init/.fini fragments (0 if none)
 	DSOHandle                   *Symbol
 
@@ -72,6 +74,7 @@ type Link struct {
 	initFrags, finiFrags  []*Section
 	initCodeSize          uint64
 	startStop             map[string][2]uint64 // section name -> [start, end)
+	ehHdrCap              int                  // FDE entries reserved in .eh_frame_hdr
 }
 
 // GOTKind says what a GOT entry holds.
@@ -360,7 +363,7 @@ func (l *Link) Layout(mem Memory) error {
 	}
 	type blob struct{ off, size uint64 }
 	var segStart [PermRWZero + 1]uint64
-	var stubs, slots, got, ehTerm, initCode, finiCode, dso, tlsTemplate blob
+	var stubs, slots, got, ehTerm, ehHdr, initCode, finiCode, dso, tlsTemplate blob
 	var copyOffs, commonOffs []uint64
 	for p := PermRX; p <= PermRWZero; p++ {
 		off = alignUp(off, pageSize)
@@ -395,6 +398,9 @@ func (l *Link) Layout(mem Memory) error {
 				off = alignUp(off, 4)
 				ehTerm = blob{off, 4}
 				off += 4
+				l.ehHdrCap = countFDEs(eh)
+				ehHdr = blob{off, ehHdrHeader + 8*uint64(l.ehHdrCap)}
+				off += ehHdr.size
 			}
 		case PermRelro:
 			off = alignUp(off, 8)
@@ -462,6 +468,7 @@ func (l *Link) Layout(mem Memory) error {
 	if ehTerm.size > 0 {
 		l.EHFrame = eh[0].Addr
 		l.EHFrameSize = base + ehTerm.off + 4 - l.EHFrame
+		l.EHFrameHdr, l.EHFrameHdrSize = base+ehHdr.off, ehHdr.size
 	}
 	if initCode.size > 0 {
 		l.InitCode = base + initCode.off
@@ -611,6 +618,7 @@ func (l *Link) ApplyFixups() error {
 		return err
 	}
 	l.fillTables()
+	l.FillEHFrameHdr()
 	return nil
 }
 
