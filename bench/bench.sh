@@ -13,6 +13,11 @@
 # Environment:
 #   JITRUN         jitrun binary (default: go build ./cmd/jitrun into the work dir)
 #   JITRUN_FLAGS   extra flags put before jitrun's inputs (word-split)
+#   JITRUN_VARIANTS more jitrun rows, side by side with the default one:
+#                  space-separated NAME=FLAG[,FLAG...], e.g. "debug-off=--debug=off"
+#                  gives a row "jitrun debug-off" run with --debug=off
+#   LAZY_ROWS      1 (default): clang and CPython also get rows with --lazy and with
+#                  --lazy --speculate (objects linked / total in the notes); 0: not
 #   CC             C compiler / native linker driver (default: gcc)
 #   CXX            C++ compiler / linker driver for clang (default: g++)
 #   LINKERS        native linkers to time, for -fuse-ld= (default: "bfd mold lld";
@@ -546,6 +551,42 @@ run_workload() {
             note "jitrun: output differs / failed: $check_why -- left out"
             notes+=("jitrun: $check_why")
         fi
+        local v vname vflags
+        for v in ${JITRUN_VARIANTS:-}; do
+            vname=${v%%=*}
+            IFS=, read -r -a vflags <<<"${v#*=}"
+            jitrun_cmd=$(shquote "$jitrun" "${vflags[@]}" "${jitrun_flags[@]}" "${jit_args[@]}")
+            ((${#prog_args[@]})) && jitrun_cmd+=" -- $(shquote "${prog_args[@]}")"
+            note "jitrun $vname: $jitrun_cmd"
+            run_check "jitrun-$vname" "$jitrun_cmd"
+            if verify "jitrun-$vname"; then
+                names+=("jitrun $vname") cmds+=("$(as_hf "$jitrun_cmd")")
+                record_rss "$w" "jitrun $vname" "$work/rss.jitrun-$vname"
+            else
+                notes+=("jitrun $vname: $check_why")
+            fi
+        done
+        # Lazy linking (issue 8) on the whole programs it is meant for: a row with --lazy
+        # and one with --lazy --speculate; the check run's --stats gives the objects
+        # linked (at exit) out of those resolved, in the notes. LAZY_ROWS=0 leaves them out.
+        local lflags
+        if [[ ${LAZY_ROWS:-1} == 1 && ($w == clang || $w == cpython-*) ]]; then
+            for v in "lazy=--lazy" "lazy+speculate=--lazy,--speculate"; do
+                vname=${v%%=*}
+                IFS=, read -r -a lflags <<<"${v#*=}"
+                jitrun_cmd=$(shquote "$jitrun" "${lflags[@]}" "${jitrun_flags[@]}" "${jit_args[@]}")
+                ((${#prog_args[@]})) && jitrun_cmd+=" -- $(shquote "${prog_args[@]}")"
+                note "jitrun $vname: $jitrun_cmd"
+                run_check "jitrun-$vname" "$(shquote "$jitrun" --stats "${lflags[@]}" "${jitrun_flags[@]}" "${jit_args[@]}")${prog_args:+ -- $(shquote "${prog_args[@]}")}"
+                if verify "jitrun-$vname"; then
+                    names+=("jitrun $vname") cmds+=("$(as_hf "$jitrun_cmd")")
+                    record_rss "$w" "jitrun $vname" "$work/rss.jitrun-$vname"
+                    notes+=("jitrun $vname: $(grep -o 'lazy: [0-9]* of [0-9]* objects linked.*' "$work/check.jitrun-$vname.err" | tail -n1)")
+                else
+                    notes+=("jitrun $vname: $check_why")
+                fi
+            done
+        fi
     else
         notes+=("jitrun: $jitrun_why")
     fi
@@ -676,6 +717,25 @@ with open(sys.argv[1]) as f:
                 notes.append(f"{w}: {n}")
 
 table(["workload"] + cols + [f"jitrun/{l}" for l in linkers] + ["jitrun/llvm"], rows)
+
+# Rows of jitrun with other flags (--lazy, JITRUN_VARIANTS), against the default jitrun
+# and mold's link+run, from the same hyperfine runs.
+vrows = []
+with open(sys.argv[1]) as f:
+    for line in f:
+        w, path, names, _ = (line.rstrip("\n").split("\t") + ["", "", ""])[:4]
+        if not path:
+            continue
+        with open(path) as jf:
+            med = {n: r["median"] for n, r in zip(names.split(","), json.load(jf)["results"])}
+        for n in names.split(","):
+            if n.startswith("jitrun "):
+                vrows.append([w, n, fmt(med[n]), ratio(med[n], med.get("jitrun")),
+                              ratio(med[n], med.get("mold-link+run"))])
+if vrows:
+    print()
+    print("== jitrun variants (median wall time)")
+    table(["workload", "variant", "time", "/jitrun", "/mold-link+run"], vrows)
 print()
 print("ratios < 1.00x: jitrun is faster end to end; '-' = not run (see notes)")
 

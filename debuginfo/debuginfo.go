@@ -293,7 +293,9 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 	// of its own with a private copy of the descriptor table (unshare(CLONE_FILES)); the
 	// thread ends with the work. It opens nothing unless the debug file for this build id
 	// does not exist yet; then one nameless file (O_TMPFILE), linked into place once written.
+	linux.DebugWriteBegin() // a crash waits for the debug file (platform/linux/crash.c)
 	go func() {
+		defer linux.DebugWriteEnd()
 		runtime.LockOSThread() // never unlocked: the thread exits with this goroutine
 		if err := syscall.Unshare(syscall.CLONE_FILES); err != nil {
 			opts.NoDisk = true // no private table: register in memory only
@@ -301,6 +303,15 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 		r.register(opts, dir, false, lazyTmp)
 	}()
 	return r, joinErrs(errs)
+}
+
+// idlePriority puts the calling thread in the SCHED_IDLE class: writing the debug file then
+// runs only on a core the program leaves idle and never takes time from it (the file is
+// written when a core frees up, e.g. when a crash reporter or a debugger waits for it).
+func idlePriority() {
+	const schedIdle = 5
+	var param [1]int32
+	syscall.RawSyscall(syscall.SYS_SCHED_SETSCHEDULER, 0, schedIdle, uintptr(unsafe.Pointer(&param[0])))
 }
 
 // Descriptors that outlive the link are moved out of the program's way: to highFD, or for
@@ -364,6 +375,11 @@ func (r *Registration) register(opts Options, dir string, sync bool, tmp int) er
 		r.reregister()
 	}
 	if path != "" {
+		if !sync {
+			// On its own locked thread (Register): the in-memory object is registered,
+			// the file can wait for an idle core.
+			idlePriority()
+		}
 		r.diskErr = writeDebugFile(dir, path, l, loaded, id, syms, tmp)
 	}
 	if sync {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -368,5 +369,25 @@ func BenchmarkRegisterSync(b *testing.B) {
 		b.StopTimer()
 		r.Unregister()
 		b.StartTimer()
+	}
+}
+
+// TestIdlePriority checks that the background thread's scheduling class is SCHED_IDLE.
+func TestIdlePriority(t *testing.T) {
+	done := make(chan string)
+	go func() {
+		runtime.LockOSThread() // the thread exits with the goroutine, class and all
+		idlePriority()
+		b, err := os.ReadFile("/proc/thread-self/stat")
+		if err != nil {
+			done <- err.Error()
+			return
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+		done <- f[38] // field 41, policy
+	}()
+	if p := <-done; p != "5" {
+		t.Fatalf("scheduling policy %s, want 5 (SCHED_IDLE)", p)
 	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,12 +39,41 @@ func cliDir(t *testing.T, files ...string) string {
 // runAt runs a program in dir (with the harness's fixed environment) and returns its result.
 func runAt(t *testing.T, dir string, argv ...string) result {
 	t.Helper()
-	return run(t, jitrunTimeout, argv[0], argv, nil)
+	return runProg(t, runOpts{path: argv[0], argv: argv, dir: dir, timeout: jitrunTimeout})
 }
 
-// same compares a native run with a jitrun run.
+// runAtEnv is runAt with variables added to the harness's environment.
+func runAtEnv(t *testing.T, dir string, env []string, argv ...string) result {
+	t.Helper()
+	return runProg(t, runOpts{path: argv[0], argv: argv, dir: dir, env: append(testEnv(), env...), timeout: jitrunTimeout})
+}
+
+// crashRule opens and closes the crash report jitrun prints when a program dies by a signal.
+const crashRule = "==================================================================\n"
+
+// withoutCrashReport removes the crash report from the stderr of a run that died by a signal:
+// the crash tests check reports; everywhere else the rest must match the native run.
+func withoutCrashReport(r result) result {
+	if !strings.HasPrefix(r.status, "signal") {
+		return r
+	}
+	start := bytes.Index(r.stderr, []byte(crashRule+"jitrun: crash report\n"))
+	if start < 0 {
+		return r
+	}
+	rest := r.stderr[start+len(crashRule):]
+	end := bytes.Index(rest, []byte(crashRule))
+	if end < 0 {
+		return r
+	}
+	r.stderr = append(append([]byte(nil), r.stderr[:start]...), rest[end+len(crashRule):]...)
+	return r
+}
+
+// same compares a native run with a jitrun run (less jitrun's crash report, if any).
 func same(t *testing.T, native, jit result) {
 	t.Helper()
+	jit = withoutCrashReport(jit)
 	if native.status != jit.status {
 		t.Errorf("status: native %s, jitrun %s", native.status, jit.status)
 	}

@@ -14,14 +14,15 @@ import (
 
 // regrtestModules are CPython regression test modules run under both interpreters, slowest
 // first (native timings on 2 idle cores: test_signal 47 s, test_ssl 41 s, test_subprocess
-// 24 s, test_threading 11 s, test_lzma 10 s, the others 0.2-4 s). Debian's
-// libpython3.11-testsuite ships no package-directory tests (test_capi, test_sqlite3);
-// test_call, which drives _testcapi, and the _testcapi one-liner stand in for test_capi.
+// 24 s, test_threading 11 s, test_lzma 10 s, the others 0.2-4 s). test_faulthandler
+// crashes the interpreter on purpose: its handlers and jitrun's crash reporter must coexist.
+// Debian's libpython3.11-testsuite ships no package-directory tests (test_capi,
+// test_sqlite3); test_call, which drives _testcapi, and the _testcapi one-liner stand in for test_capi.
 var regrtestModules = []string{
 	"test_signal", "test_ssl", "test_subprocess", "test_threading", "test_lzma", "test_pickle",
 	"test_bz2", "test_datetime", "test_os", "test_decimal", "test_exceptions", "test_unicode",
 	"test_json", "test_math", "test_hashlib", "test_ctypes", "test_zlib", "test_struct",
-	"test_dict", "test_call",
+	"test_dict", "test_call", "test_faulthandler",
 }
 
 const regrtestTimeout = 10 * time.Minute

@@ -37,15 +37,18 @@ type dylibState struct {
 	tlsLib    *linux.Library
 	exportLib *linux.Library
 	syms      []addrSym      // exported definitions by address, for dladdr
+	symsBuilt bool           // syms is built on the first dladdr
 	phdrs     unsafe.Pointer // program headers for dl_iterate_phdr (C memory)
 	nphdrs    int
 	cstrs     []unsafe.Pointer
 	debug     *debuginfo.Registration
+	finiList  linux.FiniList // .fini_array, run at dlclose or exit
 }
 
 type addrSym struct {
 	addr, size uint64
-	name       unsafe.Pointer
+	name       string
+	cname      unsafe.Pointer // made on first use (dladdr's answer lives until dlclose)
 }
 
 // sessionDL is the session's dynamic-loader state.
@@ -188,6 +191,14 @@ func (s *Session) loadDylib(name string, inputs []string, global bool) (*Dylib, 
 	d := &Dylib{Name: name, s: s}
 	d.dl.global = global
 	for _, in := range inputs {
+		// -lNAME among a declared dylib's inputs names a dependency: another declared
+		// dylib (linked first, as a DT_NEEDED library) or a library found on the path.
+		if lib, ok := strings.CutPrefix(in, "-l"); ok {
+			if err := d.AddLibrary(lib); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := d.AddFile(in); err != nil {
 			return nil, err
 		}
@@ -204,14 +215,15 @@ func (s *Session) loadDylib(name string, inputs []string, global bool) (*Dylib, 
 	}
 	if err := d.Link(); err != nil {
 		d.release()
+		d.closeDeps()
 		return nil, err
 	}
+	// Finalizers run at dlclose before __cxa_finalize runs the atexit handlers registered
+	// with the dylib's __dso_handle, or at exit after every atexit handler (_dl_fini).
+	linux.RegisterExitFinalizers()
+	d.dl.finiList = linux.NewFiniList(d.finis)
 	s.register(d, filepath.Dir(absPath(inputs[0])))
-	// Finalizers go first with the dylib's own __dso_handle, so that __cxa_finalize at
-	// dlclose runs them after the atexit handlers its initializers register.
-	if err := linux.RegisterDSOFinalizers(d.finis, d.link.DSOHandle.Addr); err != nil {
-		return nil, err
-	}
+	s.updateExitOrder()
 	linux.RunInitializers(d.inits, []string{name})
 	return d, nil
 }
@@ -231,16 +243,6 @@ func (s *Session) register(d *Dylib, origin string) {
 	d.dl.cname = dlemu.CString(d.Name)
 	base, _ := d.link.Region()
 	d.dl.handle = dlemu.NewHandle(d.dl.id, base, d.dl.cname)
-	for name, sym := range d.defs {
-		if sym.Res != sym || sym.Visibility == jitlink.Hidden || sym.Visibility == jitlink.Internal ||
-			sym.Type == jitlink.TLS || sym.Def == jitlink.Absolute {
-			continue
-		}
-		cs := dlemu.CString(name)
-		d.dl.cstrs = append(d.dl.cstrs, cs)
-		d.dl.syms = append(d.dl.syms, addrSym{sym.Addr, sym.Size, cs})
-	}
-	sort.Slice(d.dl.syms, func(i, j int) bool { return d.dl.syms[i].addr < d.dl.syms[j].addr })
 	d.dl.phdrs, d.dl.nphdrs = programHeaders(d)
 	s.dls.open = append(s.dls.open, d)
 	dlemu.NoteLoad()
@@ -273,6 +275,10 @@ func programHeaders(d *Dylib) (unsafe.Pointer, int) {
 	if l.TLS.Size > 0 {
 		ph(7, 4, l.TLS.Template-base, l.TLS.InitSize, l.TLS.Size, l.TLS.Align)
 	}
+	if l.EHFrameHdr != 0 {
+		const ptGNUEHFrame = 0x6474e550
+		ph(ptGNUEHFrame, 4, l.EHFrameHdr-base, l.EHFrameHdrSize, l.EHFrameHdrSize, 4)
+	}
 	return dlemu.CBytes(b), len(b) / 56
 }
 
@@ -288,14 +294,25 @@ func (s *Session) CloseDylib(d *Dylib) error {
 	if d.dl.refs > 0 || d.dl.nodelete || d == s.main {
 		return nil
 	}
-	linux.Finalize(d.link.DSOHandle.Addr)
 	for i, o := range s.dls.open {
 		if o == d {
 			s.dls.open = append(s.dls.open[:i], s.dls.open[i+1:]...)
 			break
 		}
 	}
+	s.updateExitOrder()
+	// As a native library's .fini_array does: its own entries run in reverse, the last
+	// being crtbegin's __do_global_dtors_aux, which calls __cxa_finalize(__dso_handle) for
+	// the atexit handlers and static destructors registered with the library.
+	d.dl.finiList.Run()
+	linux.Finalize(d.link.DSOHandle.Addr)
+	d.dl.finiList.Free()
 	d.release()
+	// Then its dependencies lose the reference it held, in reverse order (glibc unloads
+	// what is no longer needed, dependents first).
+	if err := d.closeDeps(); err != nil {
+		return err
+	}
 	dlemu.FreeHandle(d.dl.handle)
 	for _, c := range d.dl.cstrs {
 		dlemu.FreeCString(c)
@@ -337,8 +354,11 @@ func (s *Session) lookupGlobalJIT(d *Dylib, name, version string) *jitlink.Symbo
 	if d == s.main || version != "" {
 		return nil
 	}
-	for _, o := range append([]*Dylib{s.main}, s.dls.open...) {
-		if o == d || !o.linked || (o != s.main && !o.dl.global) {
+	// The global scope, then the dylib's own dependencies.
+	scope := append([]*Dylib{s.main}, s.dls.open...)
+	local := d.localScope()[1:]
+	for i, o := range append(scope, local...) {
+		if o == d || !o.linked || (i < len(scope) && o != s.main && !o.dl.global) {
 			continue
 		}
 		def := o.defs[name]
@@ -354,6 +374,62 @@ func (s *Session) lookupGlobalJIT(d *Dylib, name, version string) *jitlink.Symbo
 		return t
 	}
 	return nil
+}
+
+// updateExitOrder gives the exit handler the finalizers of the JIT'd dylibs now loaded, in
+// the order glibc's _dl_fini runs them: a depth-first walk from the last loaded, each dylib
+// placed before what it depends on.
+func (s *Session) updateExitOrder() {
+	visited := map[*Dylib]bool{s.main: true}
+	var order []*Dylib
+	var visit func(d *Dylib)
+	visit = func(d *Dylib) {
+		visited[d] = true
+		for _, dep := range d.depsOpened {
+			if !visited[dep] {
+				visit(dep)
+			}
+		}
+		order = append(order, d)
+	}
+	for i := len(s.dls.open) - 1; i >= 0; i-- {
+		if d := s.dls.open[i]; !visited[d] {
+			visit(d)
+		}
+	}
+	lists := make([]linux.FiniList, len(order))
+	for i, d := range order {
+		lists[len(order)-1-i] = d.dl.finiList
+	}
+	linux.SetExitFinalizers(lists)
+}
+
+// closeDeps drops the references d's link took on the JIT'd dylibs it depends on.
+func (d *Dylib) closeDeps() error {
+	var first error
+	for i := len(d.depsOpened) - 1; i >= 0; i-- {
+		if err := d.s.CloseDylib(d.depsOpened[i]); err != nil && first == nil {
+			first = err
+		}
+	}
+	d.depsOpened = nil
+	return first
+}
+
+// localScope is d followed by the JIT'd dylibs it depends on (-lNAME of a declared dylib),
+// breadth first: the objects glibc searches for a handle and a library's own lookups.
+func (d *Dylib) localScope() []*Dylib {
+	scope := []*Dylib{d}
+	seen := map[*Dylib]bool{d: true}
+	for i := 0; i < len(scope); i++ {
+		for _, name := range scope[i].jitDeps {
+			if dep := d.s.loaded(name); dep != nil && !seen[dep] {
+				seen[dep] = true
+				scope = append(scope, dep)
+			}
+		}
+	}
+	return scope
 }
 
 // loader is the session as the dynamic-loader emulation sees it.
@@ -422,12 +498,14 @@ func (l *loader) Sym(id int64, global, next bool, name, version string, caller u
 		if d == nil {
 			return 0, false, fmt.Errorf("invalid handle")
 		}
+		// The dylib, then its dependencies breadth first, as glibc searches a handle.
 		if version == "" {
-			if a, ok := d.symbol(name); ok {
-				return a, true, nil
+			for _, o := range d.localScope() {
+				if a, ok := o.symbol(name); ok {
+					return a, true, nil
+				}
 			}
 		}
-		// Then the dylib's dependencies, as glibc searches a handle's dependency list.
 		for _, lib := range d.libs {
 			if lib.shared == nil || lib.shared.lib == nil {
 				continue
@@ -444,11 +522,31 @@ func (l *loader) Sym(id int64, global, next bool, name, version string, caller u
 		for _, d := range s.dls.open {
 			if d.dl.global && version == "" {
 				if a, ok := d.symbol(name); ok {
+					// glibc records that the caller (the executable, or a library
+					// loaded with it) now depends on the dylib: it stays loaded.
+					d.dl.nodelete = true
 					return a, true, nil
 				}
 			}
 		}
 	case next:
+		// After the caller's dylib: the rest of its local scope (its dependencies), then
+		// the global dylibs loaded after it.
+		var from *Dylib
+		for _, d := range s.dls.open {
+			if base, size := d.link.Region(); caller >= base && caller < base+size {
+				from = d
+				break
+			}
+		}
+		if from == nil || version != "" {
+			break
+		}
+		for _, o := range from.localScope()[1:] {
+			if a, ok := o.symbol(name); ok {
+				return a, true, nil
+			}
+		}
 		after := false
 		for _, d := range s.dls.open {
 			if after && d.dl.global {
@@ -456,9 +554,7 @@ func (l *loader) Sym(id int64, global, next bool, name, version string, caller u
 					return a, true, nil
 				}
 			}
-			if base, size := d.link.Region(); caller >= base && caller < base+size {
-				after = true
-			}
+			after = after || d == from
 		}
 	}
 	return 0, false, nil
@@ -487,18 +583,43 @@ func (l *loader) Addr(addr uint64) (dlemu.AddrInfo, bool) {
 	defer s.dls.lock.Unlock()
 	for _, d := range s.dls.open {
 		base, size := d.link.Region()
-		if addr < base || addr >= base+size {
+		if (addr < base || addr >= base+size) && !d.lazyOwns(addr) { // LAZY: stubs, later batches
 			continue
 		}
 		ai := dlemu.AddrInfo{File: d.dl.cname, Base: base}
-		syms := d.dl.syms
+		syms := d.addrTable()
 		i := sort.Search(len(syms), func(i int) bool { return syms[i].addr > addr }) - 1
 		if i >= 0 && (addr < syms[i].addr+syms[i].size || syms[i].size == 0) {
-			ai.Symbol, ai.SymbolAddr = syms[i].name, syms[i].addr
+			if syms[i].cname == nil {
+				syms[i].cname = dlemu.CString(syms[i].name)
+				d.dl.cstrs = append(d.dl.cstrs, syms[i].cname)
+			}
+			ai.Symbol, ai.SymbolAddr = syms[i].cname, syms[i].addr
 		}
 		return ai, true
 	}
 	return dlemu.AddrInfo{}, false
+}
+
+// addrTable is the dylib's exported definitions sorted by address, built on the first
+// dladdr (most programs never call it; clang has 140,000 such names). Under dls.lock.
+func (d *Dylib) addrTable() []addrSym {
+	if d.dl.symsBuilt {
+		return d.dl.syms
+	}
+	d.dl.symsBuilt = true
+	for name, sym := range d.defs {
+		if sym.Res != sym || sym.Visibility == jitlink.Hidden || sym.Visibility == jitlink.Internal ||
+			sym.Type == jitlink.TLS || sym.Def == jitlink.Absolute {
+			continue
+		}
+		d.dl.syms = append(d.dl.syms, addrSym{addr: sym.Addr, size: sym.Size, name: name})
+	}
+	sort.Slice(d.dl.syms, func(i, j int) bool {
+		a, b := d.dl.syms[i], d.dl.syms[j]
+		return a.addr < b.addr || a.addr == b.addr && a.name > b.name // aliases: the same one each run
+	})
+	return d.dl.syms
 }
 
 // Origin implements dlemu.Loader.
@@ -530,6 +651,7 @@ func (l *loader) Modules() []dlemu.Module {
 			m.TLSMod = d.link.TLS.ModID
 		}
 		out = append(out, m)
+		out = append(out, d.lazyModules()...) // LAZY: stubs and lazily linked batches
 	}
 	return out
 }

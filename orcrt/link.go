@@ -3,8 +3,11 @@ package orcrt
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/jitrun/jitrun/debuginfo"
 	"github.com/jitrun/jitrun/dlemu"
@@ -19,6 +22,10 @@ type resolver struct {
 	groups map[string]bool
 	dups   []error
 	work   []string
+	// asked holds the names pullArchives has looked up: the answer (a member pulled, a
+	// shared library, nothing) cannot change, and a name like memcpy is needed by
+	// thousands of objects, each of which would search every library again.
+	asked map[string]bool
 
 	allGraphs []*jitlink.Graph
 }
@@ -31,13 +38,12 @@ func (d *Dylib) Link() error {
 	}
 	st := &d.Stats
 	mark := st.start()
-	r := &resolver{d: d, defs: map[string]*jitlink.Symbol{}, groups: map[string]bool{}}
-	graphs, err := parseObjects(d.objects)
-	if err != nil {
+	d.indexArchives()
+	// About as many names get defined as the archives index (clang: 140 k of 163 k): sized
+	// once, the table is not rebuilt a dozen times as it grows.
+	r := &resolver{d: d, defs: make(map[string]*jitlink.Symbol, len(d.archIndex)), groups: map[string]bool{}}
+	if err := parseAndAdd(d.objects, r.add); err != nil {
 		return err
-	}
-	for _, g := range graphs {
-		r.add(g)
 	}
 	if err := r.pullArchives(); err != nil {
 		return err
@@ -54,21 +60,39 @@ func (d *Dylib) Link() error {
 	l.TLSDescDynamic = linux.TLSDescResolver()
 	d.link = l
 	for _, dep := range d.jitDeps {
-		// -lNAME of a declared JIT'd dylib: linked (RTLD_GLOBAL) before this one, like a
+		// -lNAME of a declared JIT'd dylib: linked before this one, like a
 		// DT_NEEDED library, and its initializers run first.
-		if _, err := d.s.OpenDylib(dep, rtldGlobal); err != nil {
+		mode := 0
+		if d == d.s.main || d.dl.global {
+			mode = rtldGlobal // the executable's dependencies are the global scope
+		}
+		dd, err := d.s.OpenDylib(dep, mode)
+		if err != nil {
 			return err
 		}
+		d.depsOpened = append(d.depsOpened, dd)
 	}
 	if err := d.bind(); err != nil {
 		return err
 	}
 	mark("bind")
+	if d.s.opts.Lazy && d == d.s.main { // LAZY: objects only calls reach wait for them (lazy.go)
+		if err := d.lazySplit(); err != nil {
+			return err
+		}
+		mark("lazy split")
+	}
 	if err := l.Scan(); err != nil {
 		return err
 	}
 	mark("scan")
+	// The input pages parsing touched (archive headers, symbol and relocation tables) are
+	// not needed resident any more; layout reads the sections it copies back.
+	d.s.releaseInputPages()
 	if err := l.Layout(d.s.mem); err != nil {
+		return err
+	}
+	if err := d.lazyPlaceStubs(); err != nil { // LAZY: stubs are the deferred functions' addresses
 		return err
 	}
 	mark("layout")
@@ -125,6 +149,7 @@ func (d *Dylib) Link() error {
 		}
 	}
 	d.inits, d.finis = l.Initializers(), l.Finalizers()
+	d.s.releaseInputPages() // the image holds what runs
 	mark("finalize")
 	if o := d.s.opts; !o.NoDebug || o.PerfMap || o.JITDump {
 		reg, err := debuginfo.Register(l, debuginfo.Options{Debug: !o.NoDebug, Dir: o.DebugDir, PerfMap: o.PerfMap, JITDump: o.JITDump})
@@ -145,19 +170,47 @@ func (d *Dylib) Link() error {
 	return nil
 }
 
-// parseObjects reads objects in parallel.
-func parseObjects(objs []objectInput) ([]*jitlink.Graph, error) {
-	graphs := make([]*jitlink.Graph, len(objs))
-	errs := make([]error, len(objs))
-	jitlink.Parallel(len(objs), func(i int) {
-		graphs[i], errs[i] = linux.ReadObject(objs[i].name, objs[i].data)
-	})
-	for _, e := range errs {
-		if e != nil {
-			return nil, e
-		}
+// parseAndAdd reads objects in parallel and hands each graph to add in input order, as soon
+// as it and those before it are read: adding (sequential, it builds the symbol table)
+// overlaps with reading the rest. The first error in input order is returned.
+func parseAndAdd(objs []objectInput, add func(*jitlink.Graph)) error {
+	n := len(objs)
+	if n == 0 {
+		return nil
 	}
-	return graphs, nil
+	graphs := make([]*jitlink.Graph, n)
+	errs := make([]error, n)
+	done := make([]chan struct{}, n)
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				graphs[i], errs[i] = linux.ReadObject(objs[i].name, objs[i].data)
+				close(done[i])
+			}
+		}()
+	}
+	defer wg.Wait()
+	for i := range n {
+		<-done[i]
+		if errs[i] != nil {
+			next.Store(int64(n)) // the workers stop after the object they are reading
+			return errs[i]
+		}
+		add(graphs[i])
+		graphs[i] = nil
+	}
+	return nil
 }
 
 // strength orders competing definitions: a strong definition beats a common one, which beats
@@ -255,15 +308,47 @@ func (r *resolver) pullArchives() error {
 		lib *library
 		m   int
 	}
+	var spare []string
+	if r.d.archIndex == nil {
+		r.d.indexArchives()
+	}
 	for len(r.work) > 0 {
 		var wave []pull
 		work := r.work
-		r.work = nil
+		r.work, spare = spare[:0], work // the next wave's names reuse the last one's slice
 		for _, name := range work {
-			if _, ok := r.defs[name]; ok {
+			if _, ok := r.defs[name]; ok || r.asked[name] {
 				continue
 			}
+			if r.asked == nil {
+				r.asked = map[string]bool{}
+			}
+			r.asked[name] = true
 			base, ver, _ := strings.Cut(name, "@")
+			if ver == "" && !r.d.unindexed {
+				// The first archive defining the name, unless a shared library before it
+				// on the command line does.
+				hit, inArchive := r.d.archIndex[name]
+				libs := r.d.libs
+				if inArchive {
+					libs = libs[:hit.lib]
+				}
+				for _, lib := range libs {
+					if lib.shared != nil {
+						if _, ok := lib.shared.elf.Lookup(base, ver); ok {
+							inArchive = false
+							break
+						}
+					}
+				}
+				if inArchive {
+					if lib := r.d.libs[hit.lib]; !lib.pulled[hit.member] {
+						lib.pulled[hit.member] = true
+						wave = append(wave, pull{lib, int(hit.member)})
+					}
+				}
+				continue
+			}
 			for _, lib := range r.d.libs {
 				if lib.shared != nil {
 					if _, ok := lib.shared.elf.Lookup(base, ver); ok {
@@ -274,7 +359,10 @@ func (r *resolver) pullArchives() error {
 				if ver != "" {
 					continue
 				}
-				if lib.index == nil {
+				if lib.index == nil && lib.ar.HasIndex {
+					lib.index = archiveIndex(lib.ar)
+					lib.file.index = lib.index
+				} else if lib.index == nil {
 					if err := lib.indexMembers(); err != nil {
 						return err
 					}
@@ -293,12 +381,8 @@ func (r *resolver) pullArchives() error {
 			mb := p.lib.ar.Members[p.m]
 			objs[i] = objectInput{p.lib.ar.Path + "(" + mb.Name + ")", mb.Data}
 		}
-		graphs, err := parseObjects(objs)
-		if err != nil {
+		if err := parseAndAdd(objs, r.add); err != nil {
 			return err
-		}
-		for _, g := range graphs {
-			r.add(g)
 		}
 	}
 	return nil
@@ -310,7 +394,11 @@ func (r *resolver) pullArchives() error {
 func (d *Dylib) bind() error {
 	l := d.link
 	var undef []*jitlink.Symbol
-	for _, g := range d.graphs {
+	// Most symbols bind to a definition in the link: that is looked up in parallel (the
+	// table is only read); the others go through the lookups below in order.
+	rest := make([][]int32, len(d.graphs))
+	jitlink.Parallel(len(d.graphs), func(gi int) {
+		g := d.graphs[gi]
 		for i := g.FirstGlobal; i < len(g.Symbols); i++ {
 			s := g.Symbols[i]
 			if s == nil || s.Binding == jitlink.Local {
@@ -329,6 +417,12 @@ func (d *Dylib) bind() error {
 					continue
 				}
 			}
+			rest[gi] = append(rest[gi], int32(i))
+		}
+	})
+	for gi, g := range d.graphs {
+		for _, i := range rest[gi] {
+			s := g.Symbols[i]
 			if t := d.lookupSpecial(s.Name); t != nil {
 				s.Res = t
 				continue
@@ -371,6 +465,11 @@ func (d *Dylib) bind() error {
 // undefinedError lists each reference to an undefined symbol as ld does: the object, the
 // function containing the reference, the section and offset.
 func (d *Dylib) undefinedError(undef []*jitlink.Symbol) error {
+	if d != d.s.main && len(undef) > 0 {
+		// A dylib loaded by dlopen fails as ld.so reports it (programs look for this
+		// text in dlerror()): the first symbol nothing defines.
+		return fmt.Errorf("%s: undefined symbol: %s", d.Name, undef[0].Name)
+	}
 	bad := map[*jitlink.Symbol]bool{}
 	for _, s := range undef {
 		bad[s] = true
@@ -626,20 +725,27 @@ func (d *Dylib) registerTLS() error {
 // afterwards (as an executable linked with --export-dynamic): a CPython extension module
 // binds PyLong_FromLong to the JIT'd interpreter.
 func (d *Dylib) export() error {
-	var exps []linux.Export
-	for name, s := range d.defs {
-		if s.Res != s || s.Visibility == jitlink.Hidden || s.Visibility == jitlink.Internal {
-			continue
-		}
-		if s.Type == jitlink.TLS || s.Type == jitlink.SectionSym {
-			continue
-		}
-		exps = append(exps, linux.Export{Name: name, Addr: s.Addr, Size: s.Size,
-			Func: s.Type == jitlink.Func || s.Type == jitlink.IFunc})
-	}
-	sort.Slice(exps, func(i, j int) bool { return exps[i].Name < exps[j].Name })
 	if d != d.s.main && !d.dl.global {
 		return nil // an RTLD_LOCAL dylib's symbols bind nothing else
+	}
+	// Every definition a name resolves to (d.defs's values: s.Res == s), in the graphs'
+	// order: deterministic without sorting (or iterating a map of) 100,000s of names.
+	exps := make([]linux.Export, 0, len(d.defs))
+	for _, g := range d.graphs {
+		for i := g.FirstGlobal; i < len(g.Symbols); i++ {
+			s := g.Symbols[i]
+			if s == nil || s.Binding == jitlink.Local || s.Res != s || !isDefinition(s) {
+				continue
+			}
+			if s.Visibility == jitlink.Hidden || s.Visibility == jitlink.Internal {
+				continue
+			}
+			if s.Type == jitlink.TLS || s.Type == jitlink.SectionSym {
+				continue
+			}
+			exps = append(exps, linux.Export{Name: s.Name, Addr: s.Addr, Size: s.Size,
+				Func: s.Type == jitlink.Func || s.Type == jitlink.IFunc})
+		}
 	}
 	lib, err := linux.ExportSymbols("jitrun-"+d.Name, exps)
 	if err != nil {

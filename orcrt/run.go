@@ -45,10 +45,13 @@ func (s *Session) RunMain(d *Dylib, argv []string) error {
 	if err != nil {
 		return fmt.Errorf("undefined reference to `main'")
 	}
+	// The JIT'd dylibs' exit handler first, so that it runs after the program's own.
+	linux.RegisterExitFinalizers()
 	if err := linux.RegisterFinalizers(d.finis); err != nil {
 		return err
 	}
 	s.started = true
+	d.lazyStart()
 	linux.RunMain(linux.Program{Main: mainAddr, Inits: d.inits, Argv: argv})
 	return nil
 }
@@ -74,6 +77,9 @@ func (d *Dylib) WriteMap(w io.Writer) error {
 		for _, sec := range g.Sections {
 			if sec == nil || sec.Discard || sec.Kind.Perm() == jitlink.PermNone {
 				continue
+			}
+			if d.lazy != nil && sec.Addr == 0 {
+				continue // a lazy object's, not linked (yet)
 			}
 			rows = append(rows, row{sec.Addr, sec.Size, fmt.Sprintf("%s %s", sec.Name, g.Name)})
 		}
@@ -112,6 +118,9 @@ func (d *Dylib) WriteMap(w io.Writer) error {
 	fmt.Fprintf(w, "# external symbols\n")
 	for _, e := range ext {
 		fmt.Fprintln(w, e)
+	}
+	if d.lazy != nil {
+		fmt.Fprint(w, d.lazy.describe())
 	}
 	return nil
 }

@@ -45,6 +45,10 @@ type Options struct {
 	DebugDir string
 	// PerfMap writes /tmp/perf-PID.map; JITDump writes a jitdump for perf inject --jit.
 	PerfMap, JITDump bool
+	// Lazy links an object of the program only when one of its functions is first called
+	// (lazy.go); Speculate then links, in the background, what linked code refers to.
+	// LazyStats prints what laziness did when the program exits.
+	Lazy, Speculate, LazyStats bool
 }
 
 // Session is one process's JIT linking state: its memory, its dylibs and the libraries the
@@ -119,27 +123,34 @@ type Dylib struct {
 
 	objects []objectInput
 	libs    []*library
-	cxx     bool
-	defLibs bool
+	// archIndex: every archive symbol's first definition (indexArchives); unindexed: an
+	// archive without a symbol index was added.
+	archIndex map[string]archMember
+	unindexed bool
+	cxx       bool
+	defLibs   bool
 
-	linked    bool
-	graphs    []*jitlink.Graph
-	link      *jitlink.Link
-	defs      map[string]*jitlink.Symbol
-	exts      map[string]*jitlink.Symbol
-	synth     map[string]*jitlink.Symbol
-	extRefs   map[*jitlink.Symbol]extRef
-	ifuncs    []*jitlink.Symbol
-	inits     []uint64
-	finis     []uint64
-	firstIn   string
-	firstPath string
-	jitDeps   []string // declared JIT'd dylibs linked against with -l
+	linked     bool
+	graphs     []*jitlink.Graph
+	link       *jitlink.Link
+	defs       map[string]*jitlink.Symbol
+	exts       map[string]*jitlink.Symbol
+	synth      map[string]*jitlink.Symbol
+	extRefs    map[*jitlink.Symbol]extRef
+	ifuncs     []*jitlink.Symbol
+	inits      []uint64
+	finis      []uint64
+	firstIn    string
+	firstPath  string
+	jitDeps    []string // declared JIT'd dylibs linked against with -l
+	depsOpened []*Dylib // those opened for this dylib's link (closed with it)
 
 	// Stats holds what the last Link did and how long each phase took.
 	Stats LinkStats
 
 	dl dylibState // dynamic-loader state (dl.go)
+
+	lazy *lazyState // lazy linking (lazy.go), nil unless Options.Lazy
 }
 
 type objectInput struct {
@@ -206,11 +217,12 @@ func (d *Dylib) AddObject(name string, data []byte) error {
 // inputFile is an input mapped once per session: dylibs linked later (dlopen) reuse the
 // mapping and, for archives, the parsed member list and symbol index.
 type inputFile struct {
-	data  []byte
-	size  int64
-	mtime int64
-	ar    *archive.Archive
-	index map[string]int
+	data   []byte
+	mapped bool // data is a file mapping (archives, shared libraries), not a heap copy
+	size   int64
+	mtime  int64
+	ar     *archive.Archive
+	index  map[string]int
 }
 
 // mapInput maps path, or returns the session's mapping if the file has not changed since.
@@ -224,16 +236,29 @@ func (s *Session) mapInput(path string) (*inputFile, error) {
 	if f := s.files[path]; f != nil && f.size == st.Size() && f.mtime == st.ModTime().UnixNano() {
 		return f, nil
 	}
-	data, err := linux.MapFile(path)
+	data, mapped, err := linux.LoadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	f := &inputFile{data: data, size: st.Size(), mtime: st.ModTime().UnixNano()}
+	f := &inputFile{data: data, mapped: mapped, size: st.Size(), mtime: st.ModTime().UnixNano()}
 	if s.files == nil {
 		s.files = map[string]*inputFile{}
 	}
 	s.files[path] = f
 	return f, nil
+}
+
+// releaseInputPages drops the pages of the session's mapped inputs from the resident set
+// (see linux.ReleasePages): what a link still reads from them comes back from the page
+// cache.
+func (s *Session) releaseInputPages() {
+	s.libMu.Lock()
+	defer s.libMu.Unlock()
+	for _, f := range s.files {
+		if f.mapped {
+			linux.ReleasePages(f.data)
+		}
+	}
 }
 
 func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
@@ -265,7 +290,14 @@ func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
 			if err != nil {
 				return err
 			}
-			in.ar, in.index = ar, archiveIndex(ar)
+			in.ar = ar
+			if in.mapped {
+				// Walking the member headers brought the whole archive in (the kernel maps
+				// the pages around each fault); only the members the link pulls are read
+				// again. Member names are copies; the index's names and the members are
+				// views of the mapping, read back from the page cache when used.
+				linux.ReleasePages(data)
+			}
 		}
 		d.libs = append(d.libs, &library{ar: in.ar, index: in.index, pulled: make([]bool, len(in.ar.Members)), file: in})
 		return nil
@@ -289,6 +321,39 @@ func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
 		return nil
 	}
 	return &InputError{File: display, Err: fmt.Errorf("file format not recognized (not an ELF object, archive, shared library or linker script)")}
+}
+
+// archMember is an archive member of a dylib's link: d.libs[lib].ar.Members[member].
+type archMember struct{ lib, member int32 }
+
+// indexArchives builds the dylib's archive symbol index: a name maps to the first archive
+// (in command-line order) and member that defines it, so that resolving a name takes one
+// lookup however many archives there are (clang's link has 200). Without an index (rare),
+// resolution searches the archives one by one.
+func (d *Dylib) indexArchives() {
+	n := 0
+	for _, lib := range d.libs {
+		if lib.ar != nil {
+			n += len(lib.ar.Symbols)
+		}
+	}
+	d.archIndex = make(map[string]archMember, n)
+	for pos, lib := range d.libs {
+		ar := lib.ar
+		if ar == nil {
+			continue
+		}
+		if !ar.HasIndex {
+			// glibc's librt.a, libdl.a, libpthread.a are empty archives without an index.
+			d.unindexed = d.unindexed || len(ar.Members) > 0
+			continue
+		}
+		for _, s := range ar.Symbols {
+			if _, dup := d.archIndex[s.Name]; !dup {
+				d.archIndex[s.Name] = archMember{int32(pos), int32(s.Member)}
+			}
+		}
+	}
 }
 
 // archiveIndex maps each symbol of an archive's index to the first member defining it (nil

@@ -16,14 +16,17 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
+	"github.com/jitrun/jitrun/crash"
 	"github.com/jitrun/jitrun/jitlink"
 	"github.com/jitrun/jitrun/orcrt"
 )
 
 const usage = `usage: jitrun [options] INPUTS... [-- PROGRAM-ARGS...]
        jitrun gdb|lldb [DEBUGGER-OPTIONS... --args] [options] INPUTS... [-- PROGRAM-ARGS...]
+       jitrun symbolize [--debug-dir=DIR] REPORT
 
 Links INPUTS in memory like 'gcc INPUTS -o prog' would, then runs main like './prog ARGS'.
 The exit status is the program's; jitrun's own failures exit with 127.
@@ -47,7 +50,18 @@ Options:
   --dylib=NAME=FILE[,FILE...]
                     a JIT'd dylib linked when the program dlopens NAME (or a path ending
                     in /NAME), or at start with -lNAME
-  --stats           print link phase times and sizes to stderr
+  --stats           print link phase times and sizes to stderr (with --lazy, also what
+                    laziness linked, at exit)
+  --lazy            link an object's code only when one of its functions is first
+                    called (objects with initializers or TLS, and data other objects
+                    use, are linked at start)
+  --speculate=on|off
+                    with --lazy: link what linked code refers to in the background
+                    while the program runs (default off)
+  --crash-report=FILE
+                    when the program crashes (the report goes to stderr), also write the
+                    report as JSON to FILE and as symbolizer markup to FILE.markup
+                    ('jitrun symbolize FILE' prints it again, symbolicated offline)
   --debug=on|off    debugger support (default on): JIT'd code registered with gdb/lldb,
                     full debug info in a file per link under the debug directory
   --debug-dir=DIR   the debug directory (default $XDG_CACHE_HOME/jitrun/debug or
@@ -59,6 +73,9 @@ Options:
 `
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == crash.ReporterCommand {
+		os.Exit(crash.RunReporter(os.Args[2:])) // started by the crash handler
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -78,6 +95,9 @@ func run(args []string) int {
 	if len(args) > 0 && (args[0] == "gdb" || args[0] == "lldb") {
 		return runDebugger(args[0], args[1:])
 	}
+	if len(args) > 0 && args[0] == crash.SymbolizeCommand {
+		return crash.RunSymbolize(args[1:], os.Stdout, os.Stderr)
+	}
 	opts, args, help, oerr := debugOptions(args)
 	if oerr != nil {
 		return fail(oerr)
@@ -86,15 +106,21 @@ func run(args []string) int {
 		fmt.Print(debugHelp(debugDir(opts)))
 		return 0
 	}
+	args, lerr := lazyOptions(&opts, args)
+	if lerr != nil {
+		return fail(lerr)
+	}
 	s := orcrt.NewSession(opts)
 	d := s.MainDylib()
 	var (
 		argv0           string
 		noexec, showMap bool
 		nostdlib, stats bool
+		crashReport     string
 		progArgs        []string
 		inputs          int
 		steps           []func() error
+		stopProfile     = func() {}
 	)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -113,12 +139,26 @@ func run(args []string) int {
 			nostdlib = true
 		case a == "--stats":
 			stats = true
+		case strings.HasPrefix(a, "--cpuprofile="):
+			// Hidden (not in --help): a pprof CPU profile of jitrun's own work, up to the
+			// program's start (or the end of --noexec).
+			if stop, err := startCPUProfile(strings.TrimPrefix(a, "--cpuprofile=")); err != nil {
+				return fail(err)
+			} else {
+				defer stop()
+				stopProfile = stop
+			}
 		case strings.HasPrefix(a, "--dylib="):
 			name, files, ok := strings.Cut(strings.TrimPrefix(a, "--dylib="), "=")
 			if !ok || name == "" || files == "" {
 				return fail(fmt.Errorf("--dylib wants NAME=FILE[,FILE...], got %q", a))
 			}
 			s.DeclareDylib(name, strings.Split(files, ",")...)
+		case strings.HasPrefix(a, "--crash-report="):
+			crashReport = strings.TrimPrefix(a, "--crash-report=")
+			if crashReport == "" {
+				return fail(fmt.Errorf("--crash-report wants a file name"))
+			}
 		case strings.HasPrefix(a, "--argv0="):
 			argv0 = strings.TrimPrefix(a, "--argv0=")
 		case a == "-L" || a == "-l":
@@ -172,6 +212,9 @@ func run(args []string) int {
 	}
 	if stats {
 		d.Stats.Write(os.Stderr)
+		if opts.Lazy {
+			d.LazyStats().Write(os.Stderr)
+		}
 	}
 	if showMap {
 		if err := d.WriteMap(os.Stdout); err != nil {
@@ -184,8 +227,65 @@ func run(args []string) int {
 	if argv0 == "" {
 		argv0 = d.FirstInput()
 	}
+	stopProfile() // the program's own time is not jitrun's (RunMain does not return)
+	if err := crash.Enable(crash.EnableOptions{ReportFile: crashReport, DebugDir: debugDir(opts), Program: argv0}); err != nil {
+		return fail(err)
+	}
 	if err := s.RunMain(d, append([]string{argv0}, progArgs...)); err != nil {
 		return fail(err)
 	}
 	return 127
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function is called (once;
+// later calls do nothing). The file is written with system calls and closed before the
+// program runs, so the program sees none of jitrun's descriptors.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	done := false
+	return func() {
+		if !done {
+			done = true
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+	}, nil
+}
+
+// lazyOptions takes --lazy and --speculate out of the arguments (before "--").
+func lazyOptions(o *orcrt.Options, args []string) ([]string, error) {
+	var rest []string
+	stats := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			rest = append(rest, args[i:]...)
+			i = len(args)
+			continue
+		case a == "--lazy":
+			o.Lazy = true
+			continue
+		case a == "--speculate" || a == "--speculate=on":
+			o.Speculate = true
+			continue
+		case a == "--speculate=off":
+			o.Speculate = false
+			continue
+		case strings.HasPrefix(a, "--speculate="):
+			return nil, fmt.Errorf("option --speculate takes on or off, not %q", a[len("--speculate="):])
+		case a == "--stats":
+			stats = true
+		}
+		rest = append(rest, a)
+	}
+	o.LazyStats = o.Lazy && stats
+	return rest, nil
 }

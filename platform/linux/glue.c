@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "glue.h"
+#include "realdl.h"
 
 // ---- Host copies of libc variables -------------------------------------------------------
 // JIT'd position-dependent and PIE code reaches these with 32-bit PC-relative loads, as if the
@@ -168,6 +170,9 @@ void jitrun_restore_signals(void) {
 // The JIT'd program's own sigaction/signal calls come here: a handler running on a thread the
 // Go runtime also uses must run on the alternate signal stack (SA_ONSTACK), else Go aborts.
 int jitrun_sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+	int r;
+	if (jitrun_crash_sigaction(sig, act, old, &r)) // the crash signals: crash.c's table
+		return r;
 	if (act && !(act->sa_flags & SA_SIGINFO) &&
 	    (act->sa_handler == SIG_DFL || act->sa_handler == SIG_IGN))
 		return sigaction(sig, act, old);
@@ -283,29 +288,43 @@ int jitrun_register_finis(uintptr_t *fns, long n) {
 	return __cxa_atexit(run_finis, (void *)(long)i, 0);
 }
 
-// A dylib's finalisers, registered with its own __dso_handle before its initializers run:
-// __cxa_finalize(dso) at dlclose (or exit) runs the dylib's atexit handlers in reverse
-// order and then these, as glibc's dlclose runs DT_FINI_ARRAY after the dylib's handlers.
-struct fini_block {
-	uintptr_t *fns;
-	long n;
-};
+// ---- Finalisers of JIT'd dylibs still loaded at exit ----------------------------------------
+// glibc runs them from _dl_fini, after every atexit handler and after the executable's own
+// finalisers: one handler, registered before the program's, runs the lists in the order the
+// Go side computes (glibc's: load order, each dylib before the dylibs it depends on).
+static struct jitrun_fini_list *exit_order;
+static long exit_n;
+static int exit_registered;
 
-static void run_fini_block(void *arg) {
-	struct fini_block *b = arg;
-	for (long k = 0; k < b->n; k++)
-		((void (*)(void))b->fns[k])();
-	free(b->fns);
-	free(b);
+static void run_dylib_exit_finis(void *arg) {
+	(void)arg;
+	struct jitrun_fini_list *l = exit_order;
+	long n = exit_n;
+	exit_order = 0;
+	exit_n = 0;
+	for (long i = 0; i < n; i++)
+		for (long k = 0; k < l[i].n; k++)
+			((void (*)(void))l[i].fns[k])();
 }
 
-int jitrun_register_dso_finis(uintptr_t *fns, long n, void *dso) {
-	struct fini_block *b = malloc(sizeof *b);
-	if (!b)
-		return -1;
-	b->fns = fns;
-	b->n = n;
-	return __cxa_atexit(run_fini_block, b, dso);
+void jitrun_register_dylib_exit(void) {
+	if (exit_registered)
+		return;
+	exit_registered = 1;
+	__cxa_atexit(run_dylib_exit_finis, 0, 0);
+}
+
+// Takes ownership of l (malloc'd); the lists it points to stay the caller's.
+void jitrun_set_dylib_exit_order(struct jitrun_fini_list *l, long n) {
+	struct jitrun_fini_list *old = exit_order;
+	exit_order = l;
+	exit_n = n;
+	free(old);
+}
+
+void jitrun_run_fini_list(uintptr_t *fns, long n) {
+	for (long k = 0; k < n; k++)
+		((void (*)(void))fns[k])();
 }
 
 extern void __cxa_finalize(void *);
@@ -367,6 +386,8 @@ uintptr_t jitrun_runtime_symbol(const char *name) {
 		return (uintptr_t)jitrun_signal;
 	if (!strcmp(name, "sysv_signal") || !strcmp(name, "__sysv_signal"))
 		return (uintptr_t)jitrun_sysv_signal;
+	if (!strcmp(name, "pthread_create")) // a signal stack for the thread (crash.c)
+		return (uintptr_t)jitrun_pthread_create;
 	return 0;
 }
 

@@ -24,10 +24,16 @@ struct jitrun_obj {
 };
 int jitrun_list_objects(struct jitrun_obj *out, int max);
 int jitrun_tls_info(void *h, uintptr_t *modid, intptr_t *tpoff);
-int jitrun_register_dso_finis(uintptr_t *fns, long n, void *dso);
 void jitrun_cxa_finalize(void *dso);
 int jitrun_dlclose(void *h);
 uintptr_t jitrun_tlsdesc_resolver(void);
 void jitrun_reexec_info(unsigned long *align, unsigned long *surplus);
 void jitrun_release_low_fds(void);
 void jitrun_tls_epoch_bump(void);
+struct jitrun_fini_list {
+	uintptr_t *fns;
+	long n;
+};
+void jitrun_register_dylib_exit(void);
+void jitrun_set_dylib_exit_order(struct jitrun_fini_list *l, long n);
+void jitrun_run_fini_list(uintptr_t *fns, long n);

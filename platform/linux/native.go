@@ -5,6 +5,7 @@ package linux
 #include <stdlib.h>
 #include <dlfcn.h>
 #include "glue.h"
+#include "crash.h"
 */
 import "C"
 
@@ -146,6 +147,9 @@ func RunMain(p Program) {
 		C.jitrun_set_progname(*argv)
 	}
 	C.jitrun_restore_signals()
+	if crashConfigured {
+		C.jitrun_crash_install() // after the Go runtime's handlers, before the program's code
+	}
 	C.jitrun_release_low_fds()
 	// envp nil: the C side passes libc's own environ, as a native start does.
 	C.jitrun_run_inits(cArray(p.Inits), C.long(len(p.Inits)), C.int(len(p.Argv)), argv, nil)
@@ -164,18 +168,43 @@ func RunInitializers(fns []uint64, argv []string) {
 	C.free(unsafe.Pointer(p))
 }
 
-// RegisterDSOFinalizers arranges for fns to run when dso is finalised (dlclose, or exit while
-// still loaded), after the atexit handlers registered later with the same dso.
-func RegisterDSOFinalizers(fns []uint64, dso uint64) error {
-	if len(fns) == 0 {
-		fns = []uint64{}
-	}
+// FiniList is a dylib's finalizers (.fini_array in run order) in C memory.
+type FiniList struct {
+	fns *C.uintptr_t
+	n   int
+}
+
+// NewFiniList copies fns to C memory.
+func NewFiniList(fns []uint64) FiniList {
 	p := (*C.uintptr_t)(C.malloc(C.size_t(len(fns)*8 + 8)))
 	copy(unsafe.Slice((*uint64)(unsafe.Pointer(p)), len(fns)), fns)
-	if C.jitrun_register_dso_finis(p, C.long(len(fns)), Ptr(dso)) != 0 {
-		return errors.New("cannot register finalizers")
+	return FiniList{p, len(fns)}
+}
+
+// Run runs the finalizers (dlclose, after Finalize of the dylib's atexit handlers).
+func (f FiniList) Run() {
+	if f.n > 0 {
+		C.jitrun_run_fini_list(f.fns, C.long(f.n))
 	}
-	return nil
+}
+
+// Free releases the list; it must no longer be in the exit order.
+func (f FiniList) Free() { C.free(unsafe.Pointer(f.fns)) }
+
+// RegisterExitFinalizers installs, once, the exit handler that runs the finalizers of JIT'd
+// dylibs still loaded (see SetExitFinalizers). Registered before the program's own
+// finalizers and atexit handlers, it runs after them, as glibc's _dl_fini does.
+func RegisterExitFinalizers() { C.jitrun_register_dylib_exit() }
+
+// SetExitFinalizers sets the lists the exit handler runs, in order.
+func SetExitFinalizers(lists []FiniList) {
+	p := (*C.struct_jitrun_fini_list)(C.malloc(C.size_t(len(lists)*16 + 16)))
+	arr := unsafe.Slice(p, len(lists))
+	for i, l := range lists {
+		arr[i].fns = l.fns
+		arr[i].n = C.long(l.n)
+	}
+	C.jitrun_set_dylib_exit_order(p, C.long(len(lists)))
 }
 
 // Finalize runs what was registered with dso (__cxa_finalize).
