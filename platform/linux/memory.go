@@ -19,6 +19,12 @@ const (
 	lowLimit          = 1 << 31 // everything JIT'd lives below 2 GiB: 32-bit fixups reach it all
 	lowFloor          = 1 << 24 // stay clear of the first 16 MiB (NULL page, vm.mmap_min_addr)
 	heapHeadroom      = 256 << 20
+	// fixedBase is where allocation starts when the window covers it: above where the brk
+	// heap can start (up to 1 GiB past the executable, with ASLR) plus its headroom, so
+	// JIT'd code lands at the same addresses in every run, and its debug file, named by a
+	// build id that covers the addresses, is written once and reused. The window's part
+	// below it is used when the 512 MiB above are exhausted.
+	fixedBase = 0x60000000
 )
 
 // LowMemory hands out memory from one window reserved in the low 2 GiB of the address space,
@@ -28,6 +34,7 @@ type LowMemory struct {
 	mu       sync.Mutex
 	lo, hi   uint64 // reserved window
 	next     uint64 // start of never-used space
+	spare    span   // never-used space below where allocation started (see fixedBase)
 	free     []span // returned ranges, sorted by address, coalesced
 	reserved bool
 }
@@ -124,6 +131,10 @@ func (m *LowMemory) reserve() error {
 		return fmt.Errorf("reserving %d MiB at %#x below 2 GiB: %v", best>>20, bestLo, errno)
 	}
 	m.lo, m.hi, m.next, m.reserved = bestLo, bestLo+best, bestLo, true
+	if fixedBase > bestLo && fixedBase+64<<20 <= m.hi {
+		m.next = fixedBase
+		m.spare = span{bestLo, fixedBase - bestLo}
+	}
 	return nil
 }
 
@@ -152,11 +163,16 @@ func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 		}
 	}
 	if !fromFree {
-		if size > m.hi-m.next {
-			return 0, nil, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, (m.hi-m.next)>>20)
+		switch {
+		case size <= m.hi-m.next:
+			addr = m.next
+			m.next += size
+		case size <= m.spare.size:
+			addr = m.spare.addr
+			m.spare = span{m.spare.addr + size, m.spare.size - size}
+		default:
+			return 0, nil, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
 		}
-		addr = m.next
-		m.next += size
 	}
 	_, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(addr), uintptr(size), syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_FIXED, ^uintptr(0), 0)
