@@ -294,7 +294,9 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 	// thread ends with the work. It opens nothing unless the debug file for this build id
 	// does not exist yet; then one nameless file (O_TMPFILE), linked into place once written.
 	linux.DebugWriteBegin() // a crash waits for the debug file (platform/linux/crash.c)
+	background.Add(1)
 	go func() {
+		defer background.Done()
 		defer linux.DebugWriteEnd()
 		runtime.LockOSThread() // never unlocked: the thread exits with this goroutine
 		if err := syscall.Unshare(syscall.CLONE_FILES); err != nil {
@@ -303,6 +305,19 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 		r.register(opts, dir, false, lazyTmp)
 	}()
 	return r, joinErrs(errs)
+}
+
+// background counts the registrations whose work is still going on in the background.
+var background sync.WaitGroup
+
+// AfterBackground calls fn (on a goroutine of its own) once the background work of every
+// registration made so far has finished. jitrun turns the garbage collector back on this way:
+// a collection right after a link, while the program starts, would take a core from it.
+func AfterBackground(fn func()) {
+	go func() {
+		background.Wait()
+		fn()
+	}()
 }
 
 // idlePriority puts the calling thread in the SCHED_IDLE class: writing the debug file then
@@ -499,8 +514,11 @@ func writeDebugFile(dir, path string, l *jitlink.Link, loaded []*secHdr, id []by
 		tmp = t
 	}
 	if tmp >= 0 {
+		// In pieces: a process exiting while this thread is in a write waits for the write
+		// to finish (a regular file's write is not interrupted by the exit).
+		const piece = 1 << 20
 		for off := 0; off < len(img); {
-			n, err := syscall.Pwrite(tmp, img[off:], int64(off))
+			n, err := syscall.Pwrite(tmp, img[off:min(off+piece, len(img))], int64(off))
 			if err != nil {
 				return err
 			}

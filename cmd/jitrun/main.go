@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/jitrun/jitrun/crash"
+	"github.com/jitrun/jitrun/debuginfo"
 	"github.com/jitrun/jitrun/jitlink"
 	"github.com/jitrun/jitrun/orcrt"
 )
@@ -203,10 +204,12 @@ func run(args []string) int {
 		}
 	}
 	// Linking allocates a burst of short-lived graph data and the heap is small: collecting
-	// during it only costs time. Normal collection resumes before the program runs.
+	// during it only costs time. Normal collection resumes once the link's background work
+	// (debug registration) is done: collecting the link's garbage right away would compete
+	// with the program's start for the cores (a GC cycle of ~8 ms for CPython).
 	gc := debug.SetGCPercent(-1)
 	err := d.Link()
-	debug.SetGCPercent(gc)
+	debuginfo.AfterBackground(func() { debug.SetGCPercent(gc) })
 	if err != nil {
 		return fail(err)
 	}
