@@ -450,6 +450,10 @@ func (l *Link) Layout(mem Memory) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.Name, err)
 	}
+	if p, ok := mem.(interface{ Populate(addr, size uint64) }); ok {
+		// Everything below the zero-fill segment is written next: fault it in at once.
+		p.Populate(base, segStart[PermRWZero])
+	}
 	l.base, l.mem = base, m
 	for _, pl := range places {
 		pl.sec.Addr = base + pl.off

@@ -182,6 +182,17 @@ func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
 }
 
+// Populate faults in the pages of [addr, addr+size) for writing in one call
+// (MADV_POPULATE_WRITE, Linux 5.14): cheaper than taking the faults one page at a time while
+// the sections are copied. Older kernels refuse it, and the faults happen as before.
+func (m *LowMemory) Populate(addr, size uint64) {
+	const madvPopulateWrite = 23
+	size &^= pageMask
+	if size > 0 {
+		syscall.Syscall(syscall.SYS_MADVISE, uintptr(addr), uintptr(size), madvPopulateWrite)
+	}
+}
+
 // Free returns a range obtained from Alloc: its pages go back to the kernel (the range is
 // re-reserved PROT_NONE, so nothing else is mapped there) and it can be allocated again.
 func (m *LowMemory) Free(addr, size uint64) error {
