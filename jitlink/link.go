@@ -271,8 +271,8 @@ func alignUp(v, a uint64) uint64 {
 
 const pageSize = 4096
 
-// isCIdent reports whether a section name can be reached through __start_/__stop_ symbols.
-func isCIdent(name string) bool {
+// IsCIdent reports whether a section name can be reached through __start_/__stop_ symbols.
+func IsCIdent(name string) bool {
 	if name == "" {
 		return false
 	}
@@ -338,7 +338,7 @@ func (l *Link) Layout(mem Memory) error {
 				continue
 			}
 			p := sec.Kind.Perm()
-			if isCIdent(sec.Name) {
+			if IsCIdent(sec.Name) {
 				cident[p] = append(cident[p], sec)
 			} else {
 				groups[p] = append(groups[p], sec)

@@ -249,35 +249,21 @@ func (s *Session) register(d *Dylib, origin string) {
 }
 
 // programHeaders synthesises ElfW(Phdr)s describing a dylib's memory: a PT_LOAD per
-// permission group, and PT_TLS.
+// permission group, PT_TLS and PT_GNU_EH_FRAME.
 func programHeaders(d *Dylib) (unsafe.Pointer, int) {
 	l := d.link
 	base, _ := l.Region()
-	var b []byte
-	ph := func(typ, flags uint32, vaddr, filesz, memsz, align uint64) {
-		p := make([]byte, 56)
-		binary.LittleEndian.PutUint32(p, typ)
-		binary.LittleEndian.PutUint32(p[4:], flags)
-		binary.LittleEndian.PutUint64(p[8:], vaddr)
-		binary.LittleEndian.PutUint64(p[16:], vaddr)
-		binary.LittleEndian.PutUint64(p[24:], vaddr)
-		binary.LittleEndian.PutUint64(p[32:], filesz)
-		binary.LittleEndian.PutUint64(p[40:], memsz)
-		binary.LittleEndian.PutUint64(p[48:], align)
-		b = append(b, p...)
-	}
-	flags := map[jitlink.Perm]uint32{jitlink.PermRX: 5, jitlink.PermR: 4, jitlink.PermRelro: 4, jitlink.PermRW: 6, jitlink.PermRWZero: 6}
+	var b phdrBuilder
 	for _, seg := range l.Segments {
 		if seg.Size > 0 {
-			ph(1, flags[seg.Perm], seg.Addr-base, seg.Size, seg.Size, 4096)
+			b.add(1, segmentFlags[seg.Perm], seg.Addr-base, seg.Size, 4096)
 		}
 	}
 	if l.TLS.Size > 0 {
-		ph(7, 4, l.TLS.Template-base, l.TLS.InitSize, l.TLS.Size, l.TLS.Align)
+		b.addSizes(7, 4, l.TLS.Template-base, l.TLS.InitSize, l.TLS.Size, l.TLS.Align)
 	}
 	if l.EHFrameHdr != 0 {
-		const ptGNUEHFrame = 0x6474e550
-		ph(ptGNUEHFrame, 4, l.EHFrameHdr-base, l.EHFrameHdrSize, l.EHFrameHdrSize, 4)
+		b.add(ptGNUEHFrame, 4, l.EHFrameHdr-base, l.EHFrameHdrSize, 4)
 	}
 	return dlemu.CBytes(b), len(b) / 56
 }

@@ -250,12 +250,12 @@ func (d *Dylib) lazyMode(g *jitlink.Graph) (mode int, held []bool, localStubs []
 			jitlink.KindDtors, jitlink.KindInitCode, jitlink.KindFiniCode:
 			return modeEager, nil, nil, "has " + sec.Name
 		case jitlink.KindCode, jitlink.KindEHFrame:
-			if isCIdentName(sec.Name) {
+			if jitlink.IsCIdent(sec.Name) {
 				return modeEager, nil, nil, "has code section " + sec.Name
 			}
 			continue
 		}
-		if isCIdentName(sec.Name) {
+		if jitlink.IsCIdent(sec.Name) {
 			toB(sec) // __start_/__stop_ bounds span every object's sections of that name
 		}
 	}
@@ -335,19 +335,6 @@ func (d *Dylib) lazyMode(g *jitlink.Graph) (mode int, held []bool, localStubs []
 		return modeLazy, held, nil, ""
 	}
 	return modeSplit, held, localStubs, ""
-}
-
-func isCIdentName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 func liveSection(s *jitlink.Section) bool {
@@ -1066,19 +1053,27 @@ type lazyPhdrs struct {
 type phdrBuilder []byte
 
 func (b *phdrBuilder) add(typ, flags uint32, vaddr, size, align uint64) {
+	b.addSizes(typ, flags, vaddr, size, size, align)
+}
+
+// addSizes adds an entry whose file and memory sizes differ (PT_TLS).
+func (b *phdrBuilder) addSizes(typ, flags uint32, vaddr, filesz, memsz, align uint64) {
 	p := make([]byte, 56)
 	binary.LittleEndian.PutUint32(p, typ)
 	binary.LittleEndian.PutUint32(p[4:], flags)
 	binary.LittleEndian.PutUint64(p[8:], vaddr)
 	binary.LittleEndian.PutUint64(p[16:], vaddr)
 	binary.LittleEndian.PutUint64(p[24:], vaddr)
-	binary.LittleEndian.PutUint64(p[32:], size)
-	binary.LittleEndian.PutUint64(p[40:], size)
+	binary.LittleEndian.PutUint64(p[32:], filesz)
+	binary.LittleEndian.PutUint64(p[40:], memsz)
 	binary.LittleEndian.PutUint64(p[48:], align)
 	*b = append(*b, p...)
 }
 
 const ptGNUEHFrame = 0x6474e550
+
+// segmentFlags are the PT_LOAD flags of each permission group.
+var segmentFlags = map[jitlink.Perm]uint32{jitlink.PermRX: 5, jitlink.PermR: 4, jitlink.PermRelro: 4, jitlink.PermRW: 6, jitlink.PermRWZero: 6}
 
 // lazyModules describes the stub table and each lazy batch as modules of their own for
 // dl_iterate_phdr (each with its PT_GNU_EH_FRAME, as phdr-walking unwinders expect one per
@@ -1100,10 +1095,9 @@ func (d *Dylib) lazyModules() []dlemu.Module {
 	for _, l := range z.batches[len(z.phdrs)-1:] {
 		var b phdrBuilder
 		base, _ := l.Region()
-		flags := map[jitlink.Perm]uint32{jitlink.PermRX: 5, jitlink.PermR: 4, jitlink.PermRelro: 4, jitlink.PermRW: 6, jitlink.PermRWZero: 6}
 		for _, seg := range l.Segments {
 			if seg.Size > 0 {
-				b.add(1, flags[seg.Perm], seg.Addr-base, seg.Size, 4096)
+				b.add(1, segmentFlags[seg.Perm], seg.Addr-base, seg.Size, 4096)
 			}
 		}
 		if l.EHFrameHdr != 0 {
