@@ -408,9 +408,19 @@ func TestCorpusTLS(t *testing.T) { runCorpus(t, "tls", tlsModes) }
 // workSem and ccSem), so that the slowest compiles do not serialise the suite.
 func runCorpus(t *testing.T, corpus string, modes []mode) {
 	t.Parallel()
+	runCorpusFlags(t, corpus, "", modes, nil)
+}
+
+// runCorpusFlags runs a corpus with extra jitrun flags; a variant ("lazy", ...) names its
+// subtests corpus-mode and gets output directories of its own.
+func runCorpusFlags(t *testing.T, corpus, variant string, modes []mode, flags []string) {
 	dirs := corpusPrograms(t, corpus)
 	for _, m := range modes {
-		t.Run(m.name, func(t *testing.T) {
+		name := m.name
+		if variant != "" {
+			name = corpus + "-" + m.name
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			for _, c := range []string{m.cc, m.cxx} {
 				if _, err := exec.LookPath(c); err != nil {
@@ -427,7 +437,7 @@ func runCorpus(t *testing.T, corpus string, modes []mode) {
 					t.Parallel()
 					workSem <- struct{}{}
 					defer func() { <-workSem }()
-					out := filepath.Join(tmpRoot, corpus, m.name, p.name)
+					out := filepath.Join(tmpRoot, variant, corpus, m.name, p.name)
 					if err := os.MkdirAll(out, 0o755); err != nil {
 						t.Fatal(err)
 					}
@@ -449,7 +459,7 @@ func runCorpus(t *testing.T, corpus string, modes []mode) {
 					argv := append([]string{p.name}, p.args...)
 					want := run(t, nativeTimeout, exe, argv, p.stdin)
 
-					jargs := p.jitrunArgs(bin, b, out)
+					jargs := withFlags(p.jitrunArgs(bin, b, out), flags...)
 					got := run(t, jitrunTimeout, bin, jargs, p.stdin)
 
 					same(t, want, got)

@@ -42,61 +42,6 @@ func TestCorpusLazy(t *testing.T) {
 	}
 }
 
-// runCorpusFlags is runCorpus with extra jitrun flags, in its own output directories.
-func runCorpusFlags(t *testing.T, corpus, variant string, modes []mode, flags []string) {
-	dirs := corpusPrograms(t, corpus)
-	for _, m := range modes {
-		t.Run(corpus+"-"+m.name, func(t *testing.T) {
-			t.Parallel()
-			for _, c := range []string{m.cc, m.cxx} {
-				if _, err := exec.LookPath(c); err != nil {
-					t.Skipf("%s not installed", c)
-				}
-			}
-			bin := jitrun(t)
-			for _, dir := range dirs {
-				p := loadProgram(t, dir)
-				t.Run(p.name, func(t *testing.T) {
-					if why, ok := p.skip[m.name]; ok {
-						t.Skipf("skipped in mode %s: %s", m.name, why)
-					}
-					t.Parallel()
-					workSem <- struct{}{}
-					defer func() { <-workSem }()
-					out := filepath.Join(tmpRoot, variant, corpus, m.name, p.name)
-					if err := os.MkdirAll(out, 0o755); err != nil {
-						t.Fatal(err)
-					}
-					b := p.build(t, m, out)
-					exe := filepath.Join(out, p.name)
-					if ref, ok := p.nativeRef[m.name]; ok {
-						rm := modeByName(ref)
-						rout := filepath.Join(out, "ref-"+ref)
-						if err := os.MkdirAll(rout, 0o755); err != nil {
-							t.Fatal(err)
-						}
-						p.linkNative(t, rm, p.build(t, rm, rout), rout, exe)
-					} else {
-						p.linkNative(t, m, b, out, exe)
-					}
-					argv := append([]string{p.name}, p.args...)
-					want := run(t, nativeTimeout, exe, argv, p.stdin)
-					jargs := p.jitrunArgs(bin, b, out)
-					jargs = append(append(append([]string{}, jargs[0]), flags...), jargs[1:]...)
-					got := run(t, jitrunTimeout, bin, jargs, p.stdin)
-					same(t, want, got)
-					if t.Failed() {
-						t.Logf("command: %s", strings.Join(jargs, " "))
-						if len(got.stderr) > 0 {
-							t.Logf("jitrun stderr (first 2000 bytes):\n%s", head(got.stderr, 2000))
-						}
-					}
-				})
-			}
-		})
-	}
-}
-
 // lazyFuncs is how many lazily linked objects the thread tests generate.
 const lazyFuncs = 64
 

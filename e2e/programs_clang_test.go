@@ -24,16 +24,20 @@ var clangLibs = []string{
 
 const clangJitTimeout = 2 * time.Minute
 
-// TestClang links a clang -cc1 driver (testdata/programs/clang/cc1main.cpp) from Debian's
-// static clang and LLVM archives (~600 MB of archives, every LLVM target), natively with
-// g++ and under jitrun, and compiles C files with both: the object files and assembly
-// must be identical, and so must the diagnostics for a file with errors.
-func TestClang(t *testing.T) {
+// clangBuild is the clang -cc1 driver linked natively (exe) and the jitrun command line
+// that links the same inputs.
+type clangBuild struct {
+	j, dir, exe string
+	jitArgs     []string
+}
+
+// buildClang compiles cc1main.cpp and links the driver natively with g++ against Debian's
+// static clang and LLVM archives (~600 MB of archives, every LLVM target).
+func buildClang(t *testing.T) *clangBuild {
 	llvmConfig := "/usr/bin/llvm-config-19"
-	libDir := "/usr/lib/llvm-19/lib"
 	requireFiles(t, prereq{llvmConfig, "llvm-19-dev"},
-		prereq{filepath.Join(libDir, "libclangFrontendTool.a"), "libclang-19-dev"},
-		prereq{filepath.Join(libDir, "libLLVMCore.a"), "llvm-19-dev"},
+		prereq{filepath.Join(clangLibDir, "libclangFrontendTool.a"), "libclang-19-dev"},
+		prereq{filepath.Join(clangLibDir, "libLLVMCore.a"), "llvm-19-dev"},
 		prereq{filepath.Join(sysLibDir, "libz3.so"), "libz3-dev"},
 		prereq{filepath.Join(sysLibDir, "libzstd.so"), "libzstd-dev"},
 		prereq{filepath.Join(sysLibDir, "libxml2.so"), "libxml2-dev"})
@@ -53,7 +57,7 @@ func TestClang(t *testing.T) {
 
 	var archives []string
 	for _, l := range clangLibs {
-		archives = append(archives, filepath.Join(libDir, "lib"+l+".a"))
+		archives = append(archives, filepath.Join(clangLibDir, "lib"+l+".a"))
 	}
 	archives = append(archives, config("--link-static", "--libs", "all")...) // -lLLVM...
 	ldflags := config("--ldflags")                                           // -L/usr/lib/llvm-19/lib
@@ -70,8 +74,17 @@ func TestClang(t *testing.T) {
 	// given, so the C++ runtime is named explicitly, as g++ adds it.
 	jitArgs := append(append([]string{j, "--argv0=" + exe, obj}, ldflags...), archives...)
 	jitArgs = append(append(jitArgs, syslibs...), "-lstdc++", "-lm")
+	return &clangBuild{j, dir, exe, jitArgs}
+}
 
-	res := filepath.Join(libDir, "clang", "19")
+const clangLibDir = "/usr/lib/llvm-19/lib"
+
+// runCases compiles C files with the native driver and under jitrun (with flags): the
+// object files and assembly must be identical, and so must the diagnostics for a file with
+// errors. Subtests are named prefix+case; it stops at the first failure (each run links
+// the whole compiler again) and reports whether all passed.
+func (cb *clangBuild) runCases(t *testing.T, prefix string, flags ...string) bool {
+	res := filepath.Join(clangLibDir, "clang", "19")
 	cc1 := []string{"-cc1", "-triple", "x86_64-pc-linux-gnu", "-O2", "-Wall",
 		"-resource-dir", res, "-internal-isystem", filepath.Join(res, "include"),
 		"-internal-externc-isystem", "/usr/include/x86_64-linux-gnu", "-internal-externc-isystem", "/usr/include",
@@ -86,19 +99,21 @@ func TestClang(t *testing.T) {
 		{"asm", []string{"-S", "-o", "out.s", inC}, "out.s"},
 		{"diagnostics", []string{"-emit-obj", "-o", "bad.o", badC}, ""},
 	} {
-		ok := t.Run(c.name, func(t *testing.T) {
+		name := prefix + c.name
+		ok := t.Run(name, func(t *testing.T) {
 			args := append(append([]string{}, cc1...), c.args...)
-			nd, jd := filepath.Join(dir, "native-"+c.name), filepath.Join(dir, "jit-"+c.name)
+			tag := strings.ReplaceAll(name, "/", "-")
+			nd, jd := filepath.Join(cb.dir, "native-"+tag), filepath.Join(cb.dir, "jit-"+tag)
 			for _, d := range []string{nd, jd} {
 				if err := os.Mkdir(d, 0o755); err != nil {
 					t.Fatal(err)
 				}
 			}
-			nr := runProg(t, runOpts{path: exe, argv: append([]string{exe}, args...), dir: nd, timeout: nativeTimeout})
-			jargv := append(append(append([]string{}, jitArgs...), "--"), args...)
+			nr := runProg(t, runOpts{path: cb.exe, argv: append([]string{cb.exe}, args...), dir: nd, timeout: nativeTimeout})
+			jargv := append(append(withFlags(cb.jitArgs, flags...), "--"), args...)
 			var jr result
-			d := timed(func() { jr = runProg(t, runOpts{path: j, argv: jargv, dir: jd, timeout: clangJitTimeout}) })
-			t.Logf("native %s, jitrun %s in %v", nr.status, jr.status, d.Round(time.Millisecond))
+			d := timed(func() { jr = runProg(t, runOpts{path: cb.j, argv: jargv, dir: jd, timeout: clangJitTimeout}) })
+			t.Logf("native %s, jitrun %s %s in %v", nr.status, strings.Join(flags, " "), jr.status, d.Round(time.Millisecond))
 			compareRuns(t, nr, jr, jargv)
 			if c.out == "" || t.Failed() {
 				return
@@ -116,10 +131,19 @@ func TestClang(t *testing.T) {
 			}
 		})
 		if !ok {
-			// One failure is enough: each run links the whole compiler again.
-			break
+			return false
 		}
 	}
+	return true
+}
+
+// TestClang links a clang -cc1 driver (testdata/programs/clang/cc1main.cpp) from Debian's
+// static clang and LLVM archives, natively with g++ and under jitrun, and compiles C files
+// with both (clangBuild.runCases).
+func TestClang(t *testing.T) {
+	cb := buildClang(t)
+	cb.runCases(t, "")
+	j, jitArgs := cb.j, cb.jitArgs
 
 	// Link statistics for the log.
 	cmd := exec.Command(j, append([]string{"--noexec", "--stats"}, jitArgs[1:]...)...)
