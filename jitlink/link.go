@@ -9,9 +9,10 @@ import (
 
 // Arch is one instruction set's fixup knowledge.
 type Arch interface {
-	// Scan records what edge e (whose resolved target is t) needs from the link: a GOT
-	// entry, a stub, a copy, the GOT base. It may relax e in place.
-	Scan(l *Link, sec *Section, e *Edge, t *Symbol) error
+	// Scan returns what edge e (whose resolved target is t) needs from the link: a GOT
+	// entry, a stub, a copy, the GOT base. It may relax e in place, but changes nothing
+	// else: graphs are scanned in parallel, and the link records the needs.
+	Scan(l *Link, sec *Section, e *Edge, t *Symbol) (Needs, error)
 	// Apply writes the fixup into mem, the section's loaded bytes.
 	Apply(l *Link, sec *Section, mem []byte, e *Edge, t *Symbol) error
 	// StubSize is the size of one stub.
@@ -75,6 +76,8 @@ type Link struct {
 	initCodeSize          uint64
 	startStop             map[string][2]uint64 // section name -> [start, end)
 	ehHdrCap              int                  // FDE entries reserved in .eh_frame_hdr
+	ehSecs                []*Section           // the .eh_frame input sections, in place order
+	ehFDEs                []int                // FDE records of each of ehSecs
 }
 
 // GOTKind says what a GOT entry holds.
@@ -177,36 +180,91 @@ func (g *Graph) target(e *Edge, zero *Symbol) *Symbol {
 	return s.Res
 }
 
-// Scan runs the arch scan over every edge of every loaded section and numbers the GOT
-// entries, stubs, copies and commons the link needs.
+// Needs is what an edge needs from the link, for its target or for the whole link.
+type Needs uint16
+
+// The needs an arch scan reports.
+const (
+	NeedGOT       Needs = 1 << iota // a GOT entry holding the target's address
+	NeedStub                        // a stub jumping to the target (external or IFUNC)
+	NeedCopy                        // a copy of external data in JIT'd memory
+	NeedTLSGD                       // a GOT pair {module, offset} for general-dynamic access
+	NeedGOTTP                       // a GOT entry holding the target's %fs offset
+	NeedTLSDesc                     // a TLS descriptor (dynamic, or relaxed to initial exec)
+	NeedGOTBase                     // the link needs _GLOBAL_OFFSET_TABLE_'s address
+	NeedTLSLD                       // the link needs its {module, 0} GOT pair (local dynamic)
+	NeedStaticTLS                   // the link's TLS block must be static (initial/local exec)
+
+	symbolNeeds = NeedGOT | NeedStub | NeedCopy | NeedTLSGD | NeedGOTTP | NeedTLSDesc
+)
+
+// needRec is one edge's needs for its target, recorded by a scan worker.
+type needRec struct {
+	t *Symbol
+	n Needs
+}
+
+// Scan runs the arch scan over every edge of every loaded section, in parallel over graphs,
+// and numbers the GOT entries, stubs, copies and commons the link needs, in the order of
+// the graphs and their edges (so the same inputs give the same image).
 func (l *Link) Scan() error {
-	var errs []error
-	for _, g := range l.Graphs {
+	recs := make([][]needRec, len(l.Graphs))
+	errs := make([][]error, len(l.Graphs))
+	linkNeeds := make([]Needs, len(l.Graphs))
+	parallel(len(l.Graphs), func(i int) {
+		g := l.Graphs[i]
+		var rs []needRec
+		var ln Needs
 		for _, sec := range g.Sections {
 			if !live(sec) {
 				continue
 			}
-			for i := range sec.Edges {
-				e := &sec.Edges[i]
-				if err := l.Arch.Scan(l, sec, e, g.target(e, l.Zero)); err != nil {
-					errs = append(errs, err)
+			for k := range sec.Edges {
+				e := &sec.Edges[k]
+				t := g.target(e, l.Zero)
+				n, err := l.Arch.Scan(l, sec, e, t)
+				if err != nil {
+					errs[i] = append(errs[i], err)
 				}
+				if n&symbolNeeds != 0 {
+					// Consecutive edges to one target (a function's calls to memcpy)
+					// are recorded once.
+					if len(rs) > 0 && rs[len(rs)-1].t == t {
+						rs[len(rs)-1].n |= n & symbolNeeds
+					} else {
+						rs = append(rs, needRec{t, n & symbolNeeds})
+					}
+				}
+				ln |= n &^ symbolNeeds
 			}
 		}
+		recs[i], linkNeeds[i] = rs, ln
+	})
+	var all []error
+	for _, e := range errs {
+		all = append(all, e...)
 	}
-	if len(errs) > 0 {
-		return joinErrors(errs)
+	if len(all) > 0 {
+		return joinErrors(all)
 	}
-	for _, g := range l.Graphs {
-		for _, sec := range g.Sections {
-			if !live(sec) {
-				continue
-			}
-			for i := range sec.Edges {
-				t := g.target(&sec.Edges[i], l.Zero)
-				if t.numbered {
-					continue
-				}
+	for i, rs := range recs {
+		ln := linkNeeds[i]
+		l.NeedGOTBase = l.NeedGOTBase || ln&NeedGOTBase != 0
+		l.TLS.NeedLD = l.TLS.NeedLD || ln&NeedTLSLD != 0
+		l.TLS.Static = l.TLS.Static || ln&NeedStaticTLS != 0
+		for _, r := range rs {
+			t := r.t
+			t.NeedsGOT = t.NeedsGOT || r.n&NeedGOT != 0
+			t.NeedsStub = t.NeedsStub || r.n&NeedStub != 0
+			t.NeedsCopy = t.NeedsCopy || r.n&NeedCopy != 0
+			t.NeedsTLSGD = t.NeedsTLSGD || r.n&NeedTLSGD != 0
+			t.NeedsGOTTP = t.NeedsGOTTP || r.n&NeedGOTTP != 0
+			t.NeedsTLSDesc = t.NeedsTLSDesc || r.n&NeedTLSDesc != 0
+		}
+	}
+	for _, rs := range recs {
+		for _, r := range rs {
+			if t := r.t; !t.numbered {
 				t.numbered = true
 				l.number(t)
 			}

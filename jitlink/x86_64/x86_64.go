@@ -35,83 +35,81 @@ func definedHere(t *jitlink.Symbol) bool {
 	return (t.Def == jitlink.Defined || t.Def == jitlink.Common || t.Def == jitlink.Synthetic) && t.Type != jitlink.IFunc
 }
 
-// Scan records what an edge needs.
-func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) error {
+// Scan returns what an edge needs; it relaxes GOT loads of definitions in place.
+func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) (jitlink.Needs, error) {
+	var n jitlink.Needs
 	if t.Def == jitlink.Defined && t.Type == jitlink.IFunc {
 		// An IFUNC's canonical address is a stub that jumps to the selected implementation.
-		t.NeedsStub = true
+		n |= jitlink.NeedStub
 	}
 	switch e.Kind {
 	case GOTDelta32Relax, GOTDelta32RelaxREX:
 		if definedHere(t) && e.Addend == -4 && e.Offset >= 2 {
 			if k := relaxKind(sec.Data, e); k != None {
 				e.Kind = k
-				return nil
+				return n, nil
 			}
 		}
-		t.NeedsGOT = true
+		n |= jitlink.NeedGOT
 	case GOTDelta32, GOTDelta64:
-		t.NeedsGOT = true
+		n |= jitlink.NeedGOT
 	case GOTEntryOffset64, GOTEntryOffset32:
-		t.NeedsGOT = true
-		l.NeedGOTBase = true
+		n |= jitlink.NeedGOT | jitlink.NeedGOTBase
 	case GOTBaseDelta32, GOTBaseDelta64, GOTOffset64:
-		l.NeedGOTBase = true
+		n |= jitlink.NeedGOTBase
 	case PLTOffset64:
-		l.NeedGOTBase = true
+		n |= jitlink.NeedGOTBase
 		if far(t) {
-			t.NeedsStub = true
+			n |= jitlink.NeedStub
 		}
 	case Branch32:
 		if far(t) {
-			t.NeedsStub = true
+			n |= jitlink.NeedStub
 		}
 	case Delta32, Pointer32, Pointer32S, Delta16, Pointer16, Delta8, Pointer8:
 		if far(t) {
 			if funcLike(t) {
-				t.NeedsStub = true
+				n |= jitlink.NeedStub
 			} else {
-				t.NeedsCopy = true
+				n |= jitlink.NeedCopy
 			}
 		}
 	case Pointer64, Delta64, Size32, Size64, None:
 	case TLSGD:
-		t.NeedsTLSGD = true
+		n |= jitlink.NeedTLSGD
 	case TLSLD:
-		l.TLS.NeedLD = true
+		n |= jitlink.NeedTLSLD
 	case DTPOff32, DTPOff64, DTPMod64:
 	case GOTTPOff:
-		t.NeedsGOTTP = true
-		return needStatic(l, sec, e, t)
+		n |= jitlink.NeedGOTTP | needStatic(t)
 	case TPOff32, TPOff64:
-		return needStatic(l, sec, e, t)
+		n |= needStatic(t)
 	case GOTPC32TLSDesc:
 		// A TLS descriptor: relaxed to initial exec when the link's block is static TLS
 		// anyway, else a dynamic descriptor (decided once the whole link is scanned).
 		c := sec.Data
 		if e.Offset < 3 || e.Offset+4 > uint64(len(c)) || c[e.Offset-2] != 0x8d || c[e.Offset-1]&0xc7 != 0x05 {
-			return l.EdgeError(sec, e, "unrecognised TLS descriptor instruction")
+			return 0, l.EdgeError(sec, e, "unrecognised TLS descriptor instruction")
 		}
-		t.NeedsTLSDesc = true
+		n |= jitlink.NeedTLSDesc
 	case TLSDescCall:
 		c := sec.Data
 		if e.Offset+2 > uint64(len(c)) || c[e.Offset] != 0xff || c[e.Offset+1] != 0x10 {
-			return l.EdgeError(sec, e, "unrecognised TLS descriptor call")
+			return 0, l.EdgeError(sec, e, "unrecognised TLS descriptor call")
 		}
 	default:
-		return l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
+		return 0, l.EdgeError(sec, e, "unsupported fixup kind "+KindName(e.Kind))
 	}
-	return nil
+	return n, nil
 }
 
 // needStatic notes that the TLS block needs a fixed offset from the thread pointer on every
 // thread (static TLS), which initial- and local-exec accesses assume.
-func needStatic(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) error {
+func needStatic(t *jitlink.Symbol) jitlink.Needs {
 	if t.Def == jitlink.External {
-		return nil // the library's TLS must be static: checked when it is loaded
+		return 0 // the library's TLS must be static: checked when it is loaded
 	}
-	l.TLS.Static = true
-	return nil
+	return jitlink.NeedStaticTLS
 }
 
 // relaxKind decides whether a GOTPCRELX load can become a direct reference, from the opcode.

@@ -282,13 +282,14 @@ func TestRelaxLoadToLea(t *testing.T) {
 	S := uint64(secAddr + 0x1000)
 	f := relaxFixture(code, &jitlink.Symbol{Def: jitlink.Defined, Type: jitlink.Object, Addr: S, GOTIndex: -1})
 	e := f.edge(GOTDelta32Relax, 3, -4)
-	if err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
+	n, err := (Arch{}).Scan(f.l, f.sec, e, f.t)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if e.Kind != RelaxedLoadToLea {
 		t.Fatalf("kind after Scan = %s, want RelaxedLoadToLea", KindName(e.Kind))
 	}
-	if f.t.NeedsGOT {
+	if n&jitlink.NeedGOT != 0 {
 		t.Error("relaxed load still asks for a GOT entry")
 	}
 	if !bytes.Equal(f.sec.Data, code) {
@@ -310,7 +311,7 @@ func TestRelaxLoadToLeaREX(t *testing.T) {
 	code := []byte{0x4c, 0x8b, 0x1d, 0, 0, 0, 0} // mov foo@GOTPCREL(%rip),%r11
 	f := relaxFixture(code, &jitlink.Symbol{Def: jitlink.Common, Type: jitlink.Object, Addr: secAddr - 0x100})
 	e := f.edge(GOTDelta32RelaxREX, 3, -4)
-	if err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
+	if _, err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
 		t.Fatal(err)
 	}
 	if e.Kind != RelaxedLoadToLea {
@@ -332,7 +333,7 @@ func TestRelaxCall(t *testing.T) {
 	S := uint64(secAddr + 0x2345)
 	f := relaxFixture(code, &jitlink.Symbol{Def: jitlink.Defined, Type: jitlink.Func, Addr: S})
 	e := f.edge(GOTDelta32Relax, 3, -4)
-	if err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
+	if _, err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
 		t.Fatal(err)
 	}
 	if e.Kind != RelaxedCall {
@@ -354,7 +355,7 @@ func TestRelaxJump(t *testing.T) {
 	S := uint64(secAddr + 0x40)
 	f := relaxFixture(code, &jitlink.Symbol{Def: jitlink.Defined, Type: jitlink.Func, Addr: S})
 	e := f.edge(GOTDelta32Relax, 2, -4)
-	if err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
+	if _, err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
 		t.Fatal(err)
 	}
 	if e.Kind != RelaxedJump {
@@ -371,7 +372,7 @@ func TestRelaxJump(t *testing.T) {
 	// Backwards: target at the section start jumps -5.
 	f2 := relaxFixture(code, &jitlink.Symbol{Def: jitlink.Defined, Type: jitlink.Func, Addr: secAddr})
 	e2 := f2.edge(GOTDelta32Relax, 2, -4)
-	if err := (Arch{}).Scan(f2.l, f2.sec, e2, f2.t); err != nil {
+	if _, err := (Arch{}).Scan(f2.l, f2.sec, e2, f2.t); err != nil {
 		t.Fatal(err)
 	}
 	if err := (Arch{}).Apply(f2.l, f2.sec, f2.mem, e2, f2.t); err != nil {
@@ -410,13 +411,14 @@ func TestNoRelaxation(t *testing.T) {
 			sym := c.sym
 			f := relaxFixture(c.code, &sym)
 			e := f.edge(c.kind, c.off, c.addend)
-			if err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
+			n, err := (Arch{}).Scan(f.l, f.sec, e, f.t)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if e.Kind != c.kind {
 				t.Errorf("kind changed to %s", KindName(e.Kind))
 			}
-			if !f.t.NeedsGOT {
+			if n&jitlink.NeedGOT == 0 {
 				t.Error("NeedsGOT not set")
 			}
 		})
@@ -461,10 +463,11 @@ func TestScanNeeds(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			sym := c.sym
 			f := newFixture(&sym)
-			if err := (Arch{}).Scan(f.l, f.sec, f.edge(c.kind, edgeOff, -4), f.t); err != nil {
+			n, err := (Arch{}).Scan(f.l, f.sec, f.edge(c.kind, edgeOff, -4), f.t)
+			if err != nil {
 				t.Fatal(err)
 			}
-			got := want{f.t.NeedsGOT, f.t.NeedsStub, f.t.NeedsCopy, f.l.NeedGOTBase}
+			got := want{n&jitlink.NeedGOT != 0, n&jitlink.NeedStub != 0, n&jitlink.NeedCopy != 0, n&jitlink.NeedGOTBase != 0}
 			if got != c.want {
 				t.Errorf("needs = %+v, want %+v", got, c.want)
 			}

@@ -104,7 +104,7 @@ func FuzzReadObject(f *testing.F) {
 					tgt := &jitlink.Symbol{Name: "t", Def: jitlink.Defined}
 					ec := e
 					ec.Addend = -4
-					if err := x.Scan(l, sec, &ec, tgt); err != nil {
+					if _, err := x.Scan(l, sec, &ec, tgt); err != nil {
 						t.Fatalf("Scan: %v", err)
 					}
 				}
