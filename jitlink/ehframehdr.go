@@ -2,7 +2,7 @@ package jitlink
 
 import (
 	"encoding/binary"
-	"sort"
+	"slices"
 )
 
 // The .eh_frame_hdr a linker makes for PT_GNU_EH_FRAME: a binary-search table from each
@@ -28,12 +28,13 @@ const (
 
 const ehHdrHeader = 12 // version, three encodings, eh_frame_ptr, fde_count
 
-// countFDEs counts the FDE records in .eh_frame input sections (an upper bound of the
-// table's entries: FDEs of discarded code are dropped when the table is filled).
-func countFDEs(secs []*Section) int {
-	n := 0
-	for _, s := range secs {
-		d := s.Data
+// countFDEs counts the FDE records in each .eh_frame input section, and in all (an upper
+// bound of the table's entries: FDEs of discarded code are dropped when the table is filled).
+func countFDEs(secs []*Section) ([]int, int) {
+	counts := make([]int, len(secs))
+	parallel(len(secs), func(i int) {
+		d := secs[i].Data
+		n := 0
 		for off := 0; off+8 <= len(d); {
 			length := int(binary.LittleEndian.Uint32(d[off:]))
 			if length == 0 || length == 0xffffffff || off+4+length > len(d) {
@@ -44,8 +45,13 @@ func countFDEs(secs []*Section) int {
 			}
 			off += 4 + length
 		}
+		counts[i] = n
+	})
+	total := 0
+	for _, n := range counts {
+		total += n
 	}
-	return n
+	return counts, total
 }
 
 // ehReader decodes the encoded values of relocated .eh_frame bytes at their load address.
@@ -173,42 +179,46 @@ func cieFDEEncoding(b []byte, addr uint64) (byte, bool) {
 	return pePtr, !r.bad
 }
 
+// ehEntry is one .eh_frame_hdr table entry: the start of the code an FDE covers, and the FDE.
+type ehEntry struct{ pc, fde uint64 }
+
 // FillEHFrameHdr writes the .eh_frame_hdr table from the relocated .eh_frame: FDEs sorted by
 // the start of the code they cover, those of discarded code (outside this link) left out.
-// It runs after ApplyFixups and before Protect.
+// It runs after ApplyFixups and before Protect. Every input .eh_frame section is whole (its
+// FDEs point at its own CIEs), so the sections are read in parallel, each into its own
+// part of the table.
 func (l *Link) FillEHFrameHdr() {
 	if l.EHFrameHdr == 0 {
 		return
 	}
 	lo, hi := l.base, l.base+uint64(len(l.mem))
-	eh := l.Mem(l.EHFrame, l.EHFrameSize)
-	type entry struct{ pc, fde uint64 }
-	var table []entry
-	encs := map[int]byte{}
-	for off := 0; off+8 <= len(eh); {
-		length := int(binary.LittleEndian.Uint32(eh[off:]))
-		if length == 0 || length == 0xffffffff || off+4+length > len(eh) {
-			break
-		}
-		rec := eh[off : off+4+length]
-		id := binary.LittleEndian.Uint32(rec[4:])
-		if id == 0 {
-			if enc, ok := cieFDEEncoding(rec, l.EHFrame+uint64(off)); ok {
-				encs[off] = enc
-			}
-		} else if cie := off + 4 - int(id); cie >= 0 {
-			if enc, ok := encs[cie]; ok {
-				r := &ehReader{b: rec, addr: l.EHFrame + uint64(off), off: 8}
-				if pc, ok := r.ptr(enc); ok && pc >= lo && pc < hi {
-					table = append(table, entry{pc, l.EHFrame + uint64(off)})
-				}
-			}
-		}
-		off += 4 + length
+	table := make([]ehEntry, l.ehHdrCap)
+	starts := make([]int, len(l.ehSecs)+1)
+	for i, n := range l.ehFDEs {
+		starts[i+1] = starts[i] + n
 	}
-	sort.Slice(table, func(i, j int) bool { return table[i].pc < table[j].pc })
-	if len(table) > l.ehHdrCap {
-		table = table[:l.ehHdrCap]
+	filled := make([]int, len(l.ehSecs))
+	parallel(len(l.ehSecs), func(i int) {
+		s := l.ehSecs[i]
+		filled[i] = fdeEntries(l.Mem(s.Addr, s.Size), s.Addr, lo, hi, table[starts[i]:starts[i+1]])
+	})
+	n := 0
+	for i, f := range filled {
+		n += copy(table[n:], table[starts[i]:starts[i]+f])
+	}
+	table = table[:n]
+	// Sections are placed in input order, so the table is mostly sorted already.
+	cmp := func(a, b ehEntry) int {
+		switch {
+		case a.pc < b.pc:
+			return -1
+		case a.pc > b.pc:
+			return 1
+		}
+		return 0
+	}
+	if !slices.IsSortedFunc(table, cmp) {
+		slices.SortFunc(table, cmp)
 	}
 	h := l.EHFrameHdr
 	m := l.Mem(h, l.EHFrameHdrSize)
@@ -221,4 +231,42 @@ func (l *Link) FillEHFrameHdr() {
 		binary.LittleEndian.PutUint32(p[4:], uint32(int32(int64(e.fde)-int64(h))))
 	}
 	l.EHFrameHdrSize = uint64(ehHdrHeader + 8*len(table))
+}
+
+// fdeEntries puts the table entries of one relocated .eh_frame section (eh, loaded at addr)
+// into out: FDEs whose code starts in [lo, hi). It returns how many it put.
+func fdeEntries(eh []byte, addr, lo, hi uint64, out []ehEntry) int {
+	type cieEnc struct {
+		off int
+		enc byte
+	}
+	var encs []cieEnc // a section has a CIE or two
+	n := 0
+	for off := 0; off+8 <= len(eh) && n < len(out); {
+		length := int(binary.LittleEndian.Uint32(eh[off:]))
+		if length == 0 || length == 0xffffffff || off+4+length > len(eh) {
+			break
+		}
+		rec := eh[off : off+4+length]
+		id := binary.LittleEndian.Uint32(rec[4:])
+		if id == 0 {
+			if enc, ok := cieFDEEncoding(rec, addr+uint64(off)); ok {
+				encs = append(encs, cieEnc{off, enc})
+			}
+		} else if cie := off + 4 - int(id); cie >= 0 {
+			for _, c := range encs {
+				if c.off != cie {
+					continue
+				}
+				r := &ehReader{b: rec, addr: addr + uint64(off), off: 8}
+				if pc, ok := r.ptr(c.enc); ok && pc >= lo && pc < hi {
+					out[n] = ehEntry{pc, addr + uint64(off)}
+					n++
+				}
+				break
+			}
+		}
+		off += 4 + length
+	}
+	return n
 }

@@ -456,7 +456,8 @@ func (l *Link) Layout(mem Memory) error {
 				off = alignUp(off, 4)
 				ehTerm = blob{off, 4}
 				off += 4
-				l.ehHdrCap = countFDEs(eh)
+				l.ehSecs = eh
+				l.ehFDEs, l.ehHdrCap = countFDEs(eh)
 				ehHdr = blob{off, ehHdrHeader + 8*uint64(l.ehHdrCap)}
 				off += ehHdr.size
 			}
@@ -508,17 +509,8 @@ func (l *Link) Layout(mem Memory) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", l.Name, err)
 	}
-	if p, ok := mem.(interface{ Populate(addr, size uint64) }); ok {
-		// Everything below the zero-fill segment is written next: fault it in at once.
-		p.Populate(base, segStart[PermRWZero])
-	}
 	l.base, l.mem = base, m
-	for _, pl := range places {
-		pl.sec.Addr = base + pl.off
-		if pl.sec.Data != nil && pl.sec.Kind != KindZeroFill {
-			copy(m[pl.off:pl.off+pl.size], pl.sec.Data)
-		}
-	}
+	l.fill(mem, places, segStart[PermRWZero])
 	for p := PermRX; p <= PermRWZero; p++ {
 		end := total
 		if p < PermRWZero {
@@ -566,6 +558,36 @@ func (l *Link) Layout(mem Memory) error {
 	}
 	l.assignAddrs()
 	return nil
+}
+
+// fill copies the sections' contents into the image, in as many address-ordered pieces as
+// there are cores. Everything below the zero-fill segment (written) is faulted in first, a
+// piece at a time by the worker that then copies into it (MADV_POPULATE_WRITE where the
+// memory offers it: one call instead of a fault per page).
+func (l *Link) fill(mem Memory, places []placed, written uint64) {
+	pop, _ := mem.(interface{ Populate(addr, size uint64) })
+	w := runtime.GOMAXPROCS(0)
+	if written < 1<<20 || len(places) < 2 {
+		w = 1
+	}
+	piece := alignUp(written/uint64(w)+1, pageSize)
+	// places are in increasing offset order: piece k copies those starting in it.
+	parallel(w, func(k int) {
+		lo, hi := uint64(k)*piece, min(uint64(k+1)*piece, written)
+		if pop != nil && lo < hi {
+			pop.Populate(l.base+lo, hi-lo)
+		}
+		first := sort.Search(len(places), func(i int) bool { return places[i].off >= lo })
+		for _, pl := range places[first:] {
+			if k < w-1 && pl.off >= hi {
+				break
+			}
+			pl.sec.Addr = l.base + pl.off
+			if pl.sec.Data != nil && pl.sec.Kind != KindZeroFill {
+				copy(l.mem[pl.off:pl.off+pl.size], pl.sec.Data)
+			}
+		}
+	})
 }
 
 // layoutTLS gives each thread-local section its offset in the TLS block: .tdata sections
