@@ -23,6 +23,12 @@ const (
 // for phnum program headers right after it.
 func newMemImage(total uint64, phnum int) []byte {
 	b := make([]byte, total)
+	initMemImage(b, phnum)
+	return b
+}
+
+// initMemImage writes the ELF header of an image with phnum program headers into b.
+func initMemImage(b []byte, phnum int) {
 	w := binary.LittleEndian
 	copy(b, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0})
 	w.PutUint16(b[16:], etDyn)
@@ -33,7 +39,6 @@ func newMemImage(total uint64, phnum int) []byte {
 	w.PutUint16(b[54:], phentsize)
 	w.PutUint16(b[56:], uint16(phnum))
 	w.PutUint16(b[58:], 64) // e_shentsize (no section headers)
-	return b
 }
 
 // putPhdr writes program header i.
@@ -111,12 +116,27 @@ func memfd(name string, img []byte, cloexec bool) (uintptr, error) {
 	return fd, nil
 }
 
-// loadMemImage writes img to a memfd named name and dlopens it with the given flags.
-func loadMemImage(name string, img []byte, flags int) (*Library, error) {
-	fd, err := memfd(name, img, true)
+// memfdMapped creates a memory file of size bytes and maps it writable, for an image to be
+// written in place; the caller unmaps it and loads the file (dlopenMemFD).
+func memfdMapped(name string, size uint64) (uintptr, []byte, error) {
+	fd, err := memfd(name, nil, true)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
+	if err := syscall.Ftruncate(int(fd), int64(size)); err != nil {
+		syscall.Close(int(fd))
+		return 0, nil, fmt.Errorf("sizing memory file: %v", err)
+	}
+	m, err := syscall.Mmap(int(fd), 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	if err != nil {
+		syscall.Close(int(fd))
+		return 0, nil, fmt.Errorf("mapping memory file: %v", err)
+	}
+	return fd, m, nil
+}
+
+// dlopenMemFD dlopens the image in memory file fd and closes fd.
+func dlopenMemFD(fd uintptr, flags int) (*Library, error) {
 	defer syscall.Close(int(fd))
 	path := claimPath(fd)
 	lib, err := dlopenFlags(path, flags)
@@ -126,4 +146,13 @@ func loadMemImage(name string, img []byte, flags int) (*Library, error) {
 	}
 	lib.memPath = path
 	return lib, nil
+}
+
+// loadMemImage writes img to a memfd named name and dlopens it with the given flags.
+func loadMemImage(name string, img []byte, flags int) (*Library, error) {
+	fd, err := memfd(name, img, true)
+	if err != nil {
+		return nil, err
+	}
+	return dlopenMemFD(fd, flags)
 }
