@@ -3,6 +3,7 @@ package orcrt
 import (
 	"fmt"
 	"io"
+	"syscall"
 	"time"
 
 	"github.com/jitrun/jitrun/jitlink"
@@ -17,19 +18,30 @@ type LinkStats struct {
 	CodeBytes, DataBytes, Total uint64
 }
 
-// Phase is one timed step of a link.
+// Phase is one timed step of a link: its wall time, and the CPU time the whole process
+// used meanwhile (user and system, all threads: CPU/Time is how many cores it kept busy).
 type Phase struct {
 	Name string
 	Time time.Duration
+	CPU  time.Duration
+}
+
+// processCPU is the CPU time the process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (st *LinkStats) start() func(string) {
-	last := time.Now()
+	last, lastCPU := time.Now(), processCPU()
 	st.Phases = st.Phases[:0]
 	return func(name string) {
-		now := time.Now()
-		st.Phases = append(st.Phases, Phase{name, now.Sub(last)})
-		last = now
+		now, cpu := time.Now(), processCPU()
+		st.Phases = append(st.Phases, Phase{name, now.Sub(last), cpu - lastCPU})
+		last, lastCPU = now, cpu
 	}
 }
 
@@ -63,12 +75,20 @@ func (st *LinkStats) count(d *Dylib) {
 
 // Write prints the statistics.
 func (st *LinkStats) Write(w io.Writer) {
-	var total time.Duration
-	for _, p := range st.Phases {
-		fmt.Fprintf(w, "jitrun: %-16s %8.2f ms\n", p.Name, float64(p.Time.Microseconds())/1000)
-		total += p.Time
+	var total, cpu time.Duration
+	line := func(name string, t, c time.Duration) {
+		cores := 0.0
+		if t > 0 {
+			cores = float64(c) / float64(t)
+		}
+		fmt.Fprintf(w, "jitrun: %-16s %8.2f ms  (CPU %8.2f ms, %.2f cores)\n", name, float64(t.Microseconds())/1000, float64(c.Microseconds())/1000, cores)
 	}
-	fmt.Fprintf(w, "jitrun: %-16s %8.2f ms\n", "link total", float64(total.Microseconds())/1000)
+	for _, p := range st.Phases {
+		line(p.Name, p.Time, p.CPU)
+		total += p.Time
+		cpu += p.CPU
+	}
+	line("link total", total, cpu)
 	fmt.Fprintf(w, "jitrun: %d objects, %d sections, %d relocations, %d symbols, %d external, %d GOT entries, %d stubs, %d copies; %d KiB code, %d KiB data\n",
 		st.Objects, st.Sections, st.Edges, st.Symbols, st.ExternalSymbols, st.GOTEntries, st.Stubs, st.Copies, st.CodeBytes>>10, st.DataBytes>>10)
 }

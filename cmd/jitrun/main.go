@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -122,6 +123,7 @@ func run(args []string) int {
 		inputs          int
 		steps           []func() error
 		stopProfile     = func() {}
+		memProfile      string
 	)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -149,6 +151,9 @@ func run(args []string) int {
 				defer stop()
 				stopProfile = stop
 			}
+		case strings.HasPrefix(a, "--memprofile="):
+			// Hidden: a pprof heap profile (what the link allocated) written after the link.
+			memProfile = strings.TrimPrefix(a, "--memprofile=")
 		case strings.HasPrefix(a, "--dylib="):
 			name, files, ok := strings.Cut(strings.TrimPrefix(a, "--dylib="), "=")
 			if !ok || name == "" || files == "" {
@@ -213,6 +218,11 @@ func run(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
+	if memProfile != "" {
+		if err := writeHeapProfile(memProfile); err != nil {
+			return fail(err)
+		}
+	}
 	if stats {
 		d.Stats.Write(os.Stderr)
 		if opts.Lazy {
@@ -243,6 +253,21 @@ func run(args []string) int {
 // startCPUProfile writes a CPU profile to path until the returned function is called (once;
 // later calls do nothing). The file is written with system calls and closed before the
 // program runs, so the program sees none of jitrun's descriptors.
+// writeHeapProfile writes the allocations so far (pprof's alloc_space is what the link
+// allocated: the collector is off during it).
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the profile covers allocations up to the last collection
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 func startCPUProfile(path string) (func(), error) {
 	f, err := os.Create(path)
 	if err != nil {
