@@ -86,9 +86,10 @@ func (d *Dylib) Link() error {
 		return err
 	}
 	mark("scan")
-	// The input pages parsing touched (archive headers, symbol and relocation tables) are
-	// not needed resident any more; layout reads the sections it copies back.
-	d.s.releaseInputPages()
+	// The input pages parsing touched stay mapped until the link is done: layout copies the
+	// sections from them. (Releasing them here took ~40 ms of clang's link to fault the
+	// sections back in, for a peak RSS 9% lower made of clean page-cache pages, which the
+	// kernel reclaims at once under memory pressure anyway.)
 	if err := l.Layout(d.s.mem); err != nil {
 		return err
 	}
