@@ -198,7 +198,11 @@ func parseAndAdd(objs []objectInput, add func(*jitlink.Graph)) error {
 				if i >= n {
 					return
 				}
-				graphs[i], errs[i] = linux.ReadObject(objs[i].name, objs[i].data)
+				g, err := linux.ReadObject(objs[i].name, objs[i].data)
+				if err == nil {
+					bindLocals(g)
+				}
+				graphs[i], errs[i] = g, err
 				close(done[i])
 			}
 		}()
@@ -214,6 +218,17 @@ func parseAndAdd(objs []objectInput, add func(*jitlink.Graph)) error {
 		graphs[i] = nil
 	}
 	return nil
+}
+
+// bindLocals binds a graph's local symbols to themselves (nothing else can define them), on
+// the worker that read the graph: add, on the one goroutine that builds the symbol table,
+// then only visits the globals.
+func bindLocals(g *jitlink.Graph) {
+	for i, s := range g.Symbols {
+		if s != nil && (i < g.FirstGlobal || s.Binding == jitlink.Local) {
+			s.Res = s
+		}
+	}
 }
 
 // strength orders competing definitions: a strong definition beats a common one, which beats
@@ -254,12 +269,8 @@ func (r *resolver) add(g *jitlink.Graph) {
 		r.groups[grp.Signature] = true
 		grp.Kept = true
 	}
-	for i, s := range g.Symbols {
-		if s == nil {
-			continue
-		}
-		if i < g.FirstGlobal || s.Binding == jitlink.Local {
-			s.Res = s
+	for _, s := range g.Symbols[min(g.FirstGlobal, len(g.Symbols)):] {
+		if s == nil || s.Binding == jitlink.Local { // bound by bindLocals
 			continue
 		}
 		if !isDefinition(s) {
@@ -400,6 +411,7 @@ func (d *Dylib) bind() error {
 	// Most symbols bind to a definition in the link: that is looked up in parallel (the
 	// table is only read); the others go through the lookups below in order.
 	rest := make([][]int32, len(d.graphs))
+	commons := make([][]*jitlink.Symbol, len(d.graphs))
 	jitlink.Parallel(len(d.graphs), func(gi int) {
 		g := d.graphs[gi]
 		for i := g.FirstGlobal; i < len(g.Symbols); i++ {
@@ -410,7 +422,7 @@ func (d *Dylib) bind() error {
 			if isDefinition(s) && d.defs[s.Name] == s {
 				s.Res = s
 				if s.Def == jitlink.Common {
-					s.Res.Def = jitlink.Common
+					commons[gi] = append(commons[gi], s)
 				}
 				continue
 			}
@@ -423,46 +435,58 @@ func (d *Dylib) bind() error {
 			rest[gi] = append(rest[gi], int32(i))
 		}
 	})
+	// The rest are references to a few hundred names (clang: 35,000 references to 500
+	// library functions): each name is looked up once, in the order it is first needed.
+	type nameVer struct{ name, version string }
+	found := map[nameVer]*jitlink.Symbol{}
 	for gi, g := range d.graphs {
 		for _, i := range rest[gi] {
 			s := g.Symbols[i]
-			if t := d.lookupSpecial(s.Name); t != nil {
-				s.Res = t
-				continue
+			k := nameVer{s.Name, s.Version}
+			t, ok := found[k]
+			if !ok {
+				var err error
+				if t, err = d.lookupOutside(s.Name, s.Version); err != nil {
+					return err
+				}
+				found[k] = t
 			}
-			if t := d.s.lookupGlobalJIT(d, s.Name, s.Version); t != nil {
+			switch {
+			case t != nil:
 				s.Res = t
-				continue
-			}
-			if t, err := d.lookupExternal(s.Name, s.Version); err != nil {
-				return err
-			} else if t != nil {
-				s.Res = t
-				continue
-			}
-			if s.Binding == jitlink.Weak {
+			case s.Binding == jitlink.Weak:
 				s.Res = l.Zero
-				continue
+			default:
+				s.Res = nil
+				undef = append(undef, s)
 			}
-			s.Res = nil
-			undef = append(undef, s)
 		}
 	}
-	// Commons that won are allocated by the layout.
-	names := make([]string, 0)
-	for n, s := range d.defs {
-		if s.Def == jitlink.Common {
-			names = append(names, n)
-		}
+	// Commons that won are allocated by the layout, in name order.
+	var won []*jitlink.Symbol
+	for _, c := range commons {
+		won = append(won, c...)
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		l.AddCommon(d.defs[n])
+	sort.Slice(won, func(i, j int) bool { return won[i].Name < won[j].Name })
+	for _, c := range won {
+		l.AddCommon(c)
 	}
 	if len(undef) > 0 {
 		return d.undefinedError(undef)
 	}
 	return nil
+}
+
+// lookupOutside finds a definition of name outside the link's graphs: one the linker
+// defines, one of another JIT'd dylib, one of a shared library; nil if none.
+func (d *Dylib) lookupOutside(name, version string) (*jitlink.Symbol, error) {
+	if t := d.lookupSpecial(name); t != nil {
+		return t, nil
+	}
+	if t := d.s.lookupGlobalJIT(d, name, version); t != nil {
+		return t, nil
+	}
+	return d.lookupExternal(name, version)
 }
 
 // undefinedError lists each reference to an undefined symbol as ld does: the object, the
