@@ -76,7 +76,8 @@ for ((r = 0; r < runs; r++)); do
 done
 
 python3 - "$runs" "$@" <<'EOF'
-import statistics, sys
+import re, statistics, sys
+phase_line = re.compile(r"jitrun: (.+?)\s+([0-9.]+) ms(?:\s+\(CPU\s+[0-9.]+ ms, [0-9.]+ cores\))?$")
 runs = int(sys.argv[1])
 bins = sys.argv[2:]
 def last(path):
@@ -87,9 +88,12 @@ for b in range(1, len(bins) + 1):
     phases = {}
     for r in range(runs):
         for line in open(f"stats.{b}.{r}"):
-            if line.startswith("jitrun: ") and line.rstrip().endswith(" ms"):
-                name = line[8:].rsplit(None, 2)[0].strip()
-                phases.setdefault(name, []).append(float(line.split()[-2]))
+            # "jitrun: NAME  12.34 ms", with "  (CPU 20.00 ms, 1.62 cores)" since the
+            # phases' CPU time is reported.
+            m = phase_line.match(line.rstrip())
+            if m:
+                name = m.group(1).strip()
+                phases.setdefault(name, []).append(float(m.group(2)))
                 if name not in order:
                     order.append(name)
     med = {k: statistics.median(v) for k, v in phases.items()}

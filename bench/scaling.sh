@@ -92,7 +92,7 @@ for m in "${sizes[@]}"; do
         for ((r = 0; r < RUNS; r++)); do
             read -r wall user sys rss < <(measure "$WORKDIR/stats.txt" \
                 "$JITRUN" --noexec --stats "${jflags[@]}" "${inputs[@]}")
-            link=$(awk '/link total/ {print $(NF-1)}' "$WORKDIR/stats.txt")
+            link=$(awk '/link total/ {print $4}' "$WORKDIR/stats.txt")
             relocs=$(sed -n 's/.* sections, \([0-9]*\) relocations.*/\1/p' "$WORKDIR/stats.txt")
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$m" "$variant" "$link" "$relocs" "$wall" "$user" "$sys" "$rss" >>"$rows"
         done
