@@ -248,6 +248,53 @@ func (s *Session) mapInput(path string) (*inputFile, error) {
 	return f, nil
 }
 
+// Prefetch maps and indexes the archives among files and -l libraries (searched as
+// AddLibrary searches them), on all cores, ahead of the in-order AddFile and AddLibrary
+// calls, which then find them ready: reading the member headers of clang's 230 archives
+// takes ~30 ms on one core. Errors are left for those calls to report.
+func (s *Session) Prefetch(files, libs []string) {
+	var paths []string
+	for _, f := range files {
+		if isSrc, _ := cc.Kind(f); !isSrc {
+			paths = append(paths, f)
+		}
+	}
+	for _, l := range libs {
+		if _, ok := s.declaredName(l, true); ok {
+			continue
+		}
+		if p, err := s.findLib(l, nil); err == nil {
+			paths = append(paths, p)
+		}
+	}
+	jitlink.Parallel(len(paths), func(i int) { s.prefetchArchive(paths[i]) })
+}
+
+func (s *Session) prefetchArchive(path string) {
+	in, err := s.mapInput(path)
+	if err != nil || !archive.IsArchive(in.data) {
+		return
+	}
+	s.libMu.Lock()
+	done := in.ar != nil
+	s.libMu.Unlock()
+	if done {
+		return
+	}
+	ar, err := archive.Parse(path, in.data)
+	if err != nil {
+		return // AddFile or AddLibrary reports it
+	}
+	s.libMu.Lock()
+	if in.ar == nil {
+		in.ar = ar
+		if in.mapped {
+			linux.ReleasePages(in.data) // as addPath does after the header walk
+		}
+	}
+	s.libMu.Unlock()
+}
+
 // releaseInputPages drops the pages of the session's mapped inputs from the resident set
 // (see linux.ReleasePages): what a link still reads from them comes back from the page
 // cache.

@@ -123,6 +123,8 @@ func run(args []string) int {
 		inputs          int
 		steps           []func() error
 		stopProfile     = func() {}
+		prefetchFiles   []string
+		prefetchLibs    []string
 		memProfile      string
 	)
 	for i := 0; i < len(args); i++ {
@@ -178,6 +180,7 @@ func run(args []string) int {
 				name := args[i]
 				inputs++
 				steps = append(steps, func() error { return d.AddLibrary(name) })
+				prefetchLibs = append(prefetchLibs, name)
 			}
 		case strings.HasPrefix(a, "-L"):
 			s.AddLibDir(a[2:])
@@ -185,12 +188,14 @@ func run(args []string) int {
 			name := a[2:]
 			inputs++
 			steps = append(steps, func() error { return d.AddLibrary(name) })
+			prefetchLibs = append(prefetchLibs, name)
 		case strings.HasPrefix(a, "-") && a != "-":
 			return fail(fmt.Errorf("unknown option %s (see jitrun --help)", a))
 		default:
 			path := a
 			inputs++
 			steps = append(steps, func() error { return d.AddFile(path) })
+			prefetchFiles = append(prefetchFiles, path)
 		}
 	}
 	if inputs == 0 {
@@ -198,6 +203,7 @@ func run(args []string) int {
 		return 127
 	}
 	// -L applies to every -l on the line, wherever it appears (as with ld).
+	s.Prefetch(prefetchFiles, prefetchLibs)
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return fail(err)
