@@ -271,28 +271,37 @@ func (s *Session) Prefetch(files, libs []string) {
 }
 
 func (s *Session) prefetchArchive(path string) {
-	in, err := s.mapInput(path)
-	if err != nil || !archive.IsArchive(in.data) {
-		return
+	if in, err := s.mapInput(path); err == nil && archive.IsArchive(in.data) {
+		s.readArchive(path, in) // an error is AddFile's or AddLibrary's to report
 	}
+}
+
+// readArchive returns the parsed archive of input in, reading its member headers (outside
+// the session's lock, so prefetching workers read archives side by side) the first time.
+func (s *Session) readArchive(path string, in *inputFile) (*archive.Archive, error) {
 	s.libMu.Lock()
-	done := in.ar != nil
+	ar := in.ar
 	s.libMu.Unlock()
-	if done {
-		return
+	if ar != nil {
+		return ar, nil
 	}
 	ar, err := archive.Parse(path, in.data)
 	if err != nil {
-		return // AddFile or AddLibrary reports it
+		return nil, err
 	}
 	s.libMu.Lock()
+	defer s.libMu.Unlock()
 	if in.ar == nil {
 		in.ar = ar
 		if in.mapped {
-			linux.ReleasePages(in.data) // as addPath does after the header walk
+			// Walking the member headers brought the whole archive in (the kernel maps
+			// the pages around each fault); only the members the link pulls are read
+			// again. Member names are copies; the index's names and the members are
+			// views of the mapping, read back from the page cache when used.
+			linux.ReleasePages(in.data)
 		}
 	}
-	s.libMu.Unlock()
+	return in.ar, nil
 }
 
 // releaseInputPages drops the pages of the session's mapped inputs from the resident set
@@ -330,23 +339,13 @@ func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
 		d.objects = append(d.objects, objectInput{display, data})
 		return nil
 	case archive.IsArchive(data):
+		ar, err := d.s.readArchive(path, in)
+		if err != nil {
+			return err
+		}
 		d.s.libMu.Lock()
 		defer d.s.libMu.Unlock()
-		if in.ar == nil {
-			ar, err := archive.Parse(path, data)
-			if err != nil {
-				return err
-			}
-			in.ar = ar
-			if in.mapped {
-				// Walking the member headers brought the whole archive in (the kernel maps
-				// the pages around each fault); only the members the link pulls are read
-				// again. Member names are copies; the index's names and the members are
-				// views of the mapping, read back from the page cache when used.
-				linux.ReleasePages(data)
-			}
-		}
-		d.libs = append(d.libs, &library{ar: in.ar, index: in.index, pulled: make([]bool, len(in.ar.Members)), file: in})
+		d.libs = append(d.libs, &library{ar: ar, index: in.index, pulled: make([]bool, len(ar.Members)), file: in})
 		return nil
 	case ldscript.LooksLikeScript(data):
 		if depth > 8 {
