@@ -103,24 +103,44 @@ func Symbols(l *jitlink.Link) []Sym {
 	return syms
 }
 
-// graphSymbols lists one graph's definitions.
+// graphSymbol reports whether s goes into the symbol tables, and its size there.
+func graphSymbol(s *jitlink.Symbol) (uint64, bool) {
+	if s == nil || s.Def != jitlink.Defined || s.Name == "" || s.Section == nil || s.Section.Discard {
+		return 0, false
+	}
+	if s.Type != jitlink.Func && s.Type != jitlink.Object && s.Type != jitlink.IFunc {
+		return 0, false
+	}
+	k := s.Section.Kind
+	if k.Perm() == jitlink.PermNone || k == jitlink.KindTLSData || k == jitlink.KindTLSZeroFill {
+		return 0, false
+	}
+	size := s.Size
+	if s.Value >= s.Section.Size {
+		size = 0
+	} else if size > s.Section.Size-s.Value {
+		size = s.Section.Size - s.Value // never past the section: its bytes are read
+	}
+	return size, true
+}
+
+// countGraphSymbols counts what graphSymbols lists.
+func countGraphSymbols(g *jitlink.Graph) int {
+	n := 0
+	for _, s := range g.Symbols {
+		if _, ok := graphSymbol(s); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// graphSymbols lists one graph's definitions into out, which has room for all of them.
 func graphSymbols(g *jitlink.Graph, out []Sym) []Sym {
 	for _, s := range g.Symbols {
-		if s == nil || s.Def != jitlink.Defined || s.Name == "" || s.Section == nil || s.Section.Discard {
+		size, ok := graphSymbol(s)
+		if !ok {
 			continue
-		}
-		if s.Type != jitlink.Func && s.Type != jitlink.Object && s.Type != jitlink.IFunc {
-			continue
-		}
-		k := s.Section.Kind
-		if k.Perm() == jitlink.PermNone || k == jitlink.KindTLSData || k == jitlink.KindTLSZeroFill {
-			continue
-		}
-		size := s.Size
-		if s.Value >= s.Section.Size {
-			size = 0
-		} else if size > s.Section.Size-s.Value {
-			size = s.Section.Size - s.Value // never past the section: its bytes are read
 		}
 		out = append(out, Sym{Name: s.Name, Addr: s.Section.Addr + s.Value, Size: size,
 			Func: s.Type != jitlink.Object, Local: s.Binding == jitlink.Local, Weak: s.Binding == jitlink.Weak})
@@ -128,32 +148,53 @@ func graphSymbols(g *jitlink.Graph, out []Sym) []Sym {
 	return out
 }
 
+// linkSymbols lists the stubs (name@plt) and the _init/_fini fragments.
+func linkSymbols(l *jitlink.Link, out []Sym) []Sym {
+	ss := l.Arch.StubSize()
+	for k, t := range l.Stubs {
+		out = append(out, Sym{Name: t.Name + "@plt", Addr: l.StubBase + uint64(k)*ss, Size: ss, Func: true, Local: true})
+	}
+	if l.InitCode != 0 {
+		out = append(out, Sym{Name: "_init", Addr: l.InitCode, Func: true, Local: true})
+	}
+	if l.FiniCode != 0 {
+		out = append(out, Sym{Name: "_fini", Addr: l.FiniCode, Func: true, Local: true})
+	}
+	return out
+}
+
 // symbolsAndID collects the symbols and, if withID, the build id, in one parallel pass over
 // the graphs. The build id covers what the debug file holds: the layout, the symbols, the
 // code and read-only data as loaded, and the inputs' debug sections.
+//
+// The symbols are counted first and written in place into one slice (a CPython link has
+// 30,000, clang's a million: growing per-graph slices and joining them tripled the memory,
+// every page of it a fault on fresh heap).
 func symbolsAndID(l *jitlink.Link, withID bool) ([]Sym, []byte) {
 	n := len(l.Graphs)
-	per := make([][]Sym, n+1)
+	start := make([]int, n+2)
+	jitlink.Parallel(n, func(i int) { start[i+1] = countGraphSymbols(l.Graphs[i]) })
+	start[n+1] = len(l.Stubs) + 2
+	for i := 1; i <= n+1; i++ {
+		start[i] += start[i-1]
+	}
+	syms := make([]Sym, start[n+1])
+	ends := make([]int, n+1)
 	sums := make([][20]byte, n+1)
 	jitlink.Parallel(n+1, func(i int) {
 		var b [8]byte
+		var mine []Sym
 		if i == n {
-			ss := l.Arch.StubSize()
-			var out []Sym
-			for k, t := range l.Stubs {
-				out = append(out, Sym{Name: t.Name + "@plt", Addr: l.StubBase + uint64(k)*ss, Size: ss, Func: true, Local: true})
-			}
-			if l.InitCode != 0 {
-				out = append(out, Sym{Name: "_init", Addr: l.InitCode, Func: true, Local: true})
-			}
-			if l.FiniCode != 0 {
-				out = append(out, Sym{Name: "_fini", Addr: l.FiniCode, Func: true, Local: true})
-			}
-			per[i] = out
-			if !withID {
-				return
-			}
-			h := sha1.New()
+			mine = linkSymbols(l, syms[start[i]:start[i]:start[i+1]])
+		} else {
+			mine = graphSymbols(l.Graphs[i], syms[start[i]:start[i]:start[i+1]])
+		}
+		ends[i] = start[i] + len(mine)
+		if !withID {
+			return
+		}
+		h := sha1.New()
+		if i == n {
 			for _, s := range l.Segments {
 				binary.LittleEndian.PutUint64(b[:], s.Addr)
 				h.Write(b[:])
@@ -163,18 +204,13 @@ func symbolsAndID(l *jitlink.Link, withID bool) ([]Sym, []byte) {
 					hashBulk(h, memAt(s.Addr, s.Size))
 				}
 			}
-			hashSyms(h, out)
+			hashSyms(h, mine)
 			h.Sum(sums[i][:0])
 			return
 		}
 		g := l.Graphs[i]
-		per[i] = graphSymbols(g, nil)
-		if !withID {
-			return
-		}
-		h := sha1.New()
 		h.Write([]byte(g.Name))
-		hashSyms(h, per[i])
+		hashSyms(h, mine)
 		for _, s := range g.Sections {
 			if s == nil || s.Discard || s.Kind != jitlink.KindNonAlloc || len(s.Name) < 7 || s.Name[:7] != ".debug_" {
 				continue
@@ -186,14 +222,9 @@ func symbolsAndID(l *jitlink.Link, withID bool) ([]Sym, []byte) {
 		}
 		h.Sum(sums[i][:0])
 	})
-	total := 0
-	for _, p := range per {
-		total += len(p)
-	}
-	syms := make([]Sym, 0, total)
-	for _, p := range per {
-		syms = append(syms, p...)
-	}
+	// Close the gaps the stub part's spare room may leave (only the last part has any:
+	// the graphs' counts are exact).
+	syms = syms[:ends[n]]
 	if !withID {
 		return syms, nil
 	}
@@ -220,10 +251,16 @@ func hashBulk(h hash.Hash, data []byte) {
 	h.Write(sums)
 }
 
-// hashSyms feeds names, addresses and sizes to h in one write.
+// hashSyms feeds names, addresses and sizes to h, through a small buffer (the bytes are
+// the same as one write of them all would give).
 func hashSyms(h hash.Hash, syms []Sym) {
-	var buf []byte
+	var arr [4096]byte
+	buf := arr[:0]
 	for _, s := range syms {
+		if len(buf)+len(s.Name)+16 > cap(buf) && len(buf) > 0 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
 		buf = append(buf, s.Name...)
 		buf = binary.LittleEndian.AppendUint64(buf, s.Addr)
 		buf = binary.LittleEndian.AppendUint64(buf, s.Size)

@@ -101,6 +101,47 @@ func loadedSections(segs []jitlink.Segment, ehAddr uint64, eh []byte) []*secHdr 
 	return out
 }
 
+// writeSymbols fills the symbol and string tables, locals first; in holds each symbol's
+// index in im.loaded (-1: left out).
+func (im *image) writeSymbols(symtab, strtab []byte, in []int32) {
+	w := binary.LittleEndian
+	at, str := 24, 1 // entry 0 and the empty name
+	for pass := 0; pass < 2; pass++ {
+		for k := range im.syms {
+			s := &im.syms[k]
+			if in[k] < 0 || s.Local != (pass == 0) {
+				continue
+			}
+			sec := im.loaded[in[k]]
+			e := symtab[at : at+24]
+			at += 24
+			w.PutUint32(e[0:], uint32(str))
+			str += copy(strtab[str:], s.Name)
+			strtab[str] = 0
+			str++
+			typ := byte(sttObject)
+			if s.Func {
+				typ = sttFunc
+			}
+			bind := byte(stbGlobal)
+			switch {
+			case s.Local:
+				bind = stbLocal
+			case s.Weak:
+				bind = stbWeak
+			}
+			e[4] = bind<<4 | typ
+			w.PutUint16(e[6:], uint16(1+in[k]))
+			v := s.Addr
+			if im.typ == etRel {
+				v -= sec.addr
+			}
+			w.PutUint64(e[8:], v)
+			w.PutUint64(e[16:], s.Size)
+		}
+	}
+}
+
 // buildIDNote is a .note.gnu.build-id body.
 func buildIDNote(id []byte) []byte {
 	b := make([]byte, 16+len(id))
@@ -138,65 +179,33 @@ func (im *image) write() []byte {
 		secs = append(secs, &c)
 	}
 
-	// Symbols: locals first, each in the loaded section that holds it.
-	syms := make([]Sym, 0, len(im.syms))
-	for _, s := range im.syms {
-		if s.Local {
-			syms = append(syms, s)
-		}
-	}
-	for _, s := range im.syms {
-		if !s.Local {
-			syms = append(syms, s)
-		}
-	}
+	// Symbols: locals first, each in the loaded section that holds it. The sections are found
+	// first, so that both tables are sized exactly and written straight into the image (a
+	// CPython link has 30,000 symbols, clang's a million: copies of them are page faults).
 	starts := make([]uint64, len(im.loaded))
 	for i, s := range im.loaded {
 		starts[i] = s.addr
 	}
-	names := 1
-	for _, s := range syms {
-		names += len(s.Name) + 1
-	}
-	strtab := make([]byte, 1, names)
-	symtab := make([]byte, 24, 24*(len(syms)+1))
-	firstGlobal := 1
-	for _, s := range syms {
+	in := make([]int32, len(im.syms)) // index in im.loaded, -1 when outside them all
+	nsyms, nlocal, names := 0, 0, 1
+	for k, s := range im.syms {
 		i := sort.Search(len(starts), func(k int) bool { return starts[k] > s.Addr }) - 1
 		if i < 0 || s.Addr >= im.loaded[i].addr+im.loaded[i].size {
+			in[k] = -1
 			continue
 		}
-		sec := im.loaded[i]
-		var e [24]byte
-		binary.LittleEndian.PutUint32(e[0:], uint32(len(strtab)))
-		strtab = append(strtab, s.Name...)
-		strtab = append(strtab, 0)
-		typ := byte(sttObject)
-		if s.Func {
-			typ = sttFunc
+		in[k] = int32(i)
+		nsyms++
+		if s.Local {
+			nlocal++
 		}
-		bind := byte(stbGlobal)
-		switch {
-		case s.Local:
-			bind = stbLocal
-			firstGlobal++
-		case s.Weak:
-			bind = stbWeak
-		}
-		e[4] = bind<<4 | typ
-		binary.LittleEndian.PutUint16(e[6:], uint16(1+i))
-		v := s.Addr
-		if im.typ == etRel {
-			v -= sec.addr
-		}
-		binary.LittleEndian.PutUint64(e[8:], v)
-		binary.LittleEndian.PutUint64(e[16:], s.Size)
-		symtab = append(symtab, e[:]...)
+		names += len(s.Name) + 1
 	}
 	symIdx := len(secs)
-	secs = append(secs, &secHdr{name: ".symtab", typ: shtSymtab, data: symtab, link: uint32(symIdx + 1),
-		info: uint32(firstGlobal), align: 8, entsize: 24})
-	secs = append(secs, &secHdr{name: ".strtab", typ: shtStrtab, data: strtab, align: 1})
+	symSec := &secHdr{name: ".symtab", typ: shtSymtab, size: uint64(24 * (nsyms + 1)), link: uint32(symIdx + 1),
+		info: uint32(1 + nlocal), align: 8, entsize: 24}
+	strSec := &secHdr{name: ".strtab", typ: shtStrtab, size: uint64(names), align: 1}
+	secs = append(secs, symSec, strSec)
 	shstr := []byte{0}
 	shstrIdx := len(secs)
 	shs := &secHdr{name: ".shstrtab", typ: shtStrtab, align: 1}
@@ -221,7 +230,9 @@ func (im *image) write() []byte {
 		off = (off + a - 1) &^ (a - 1)
 		s.off = off
 		if s.typ != shtNobits {
-			s.size = uint64(len(s.data))
+			if s != symSec && s != strSec { // those two are sized above
+				s.size = uint64(len(s.data))
+			}
 			off += s.size
 		}
 	}
@@ -270,11 +281,12 @@ func (im *image) write() []byte {
 		w.PutUint64(o[40:], p[4])
 		w.PutUint64(o[48:], p[5])
 	}
+	im.writeSymbols(b[symSec.off:symSec.off+symSec.size], b[strSec.off:strSec.off+strSec.size], in)
 	for i, s := range secs {
 		if i == 0 {
 			continue
 		}
-		if s.typ != shtNobits {
+		if s.typ != shtNobits && s.data != nil {
 			copy(b[s.off:], s.data)
 		}
 		h := b[shoff+64*uint64(i):]
