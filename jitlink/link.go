@@ -215,27 +215,34 @@ func (l *Link) Scan() error {
 		g := l.Graphs[i]
 		var rs []needRec
 		var ln Needs
+		bp := edgeBufs.Get().(*[]Edge)
+		defer edgeBufs.Put(bp)
+		buf := *bp
 		for _, sec := range g.Sections {
 			if !live(sec) {
 				continue
 			}
-			for k := range sec.Edges {
-				e := &sec.Edges[k]
-				t := g.target(e, l.Zero)
-				n, err := l.Arch.Scan(l, sec, e, t)
-				if err != nil {
-					errs[i] = append(errs[i], err)
-				}
-				if n&symbolNeeds != 0 {
-					// Consecutive edges to one target (a function's calls to memcpy)
-					// are recorded once.
-					if len(rs) > 0 && rs[len(rs)-1].t == t {
-						rs[len(rs)-1].n |= n & symbolNeeds
-					} else {
-						rs = append(rs, needRec{t, n & symbolNeeds})
+			for k, ne := 0, sec.NumEdges(); k < ne; {
+				blk := sec.EdgeBlock(k, buf)
+				k += len(blk)
+				for bi := range blk {
+					e := &blk[bi]
+					t := g.target(e, l.Zero)
+					n, err := l.Arch.Scan(l, sec, e, t)
+					if err != nil {
+						errs[i] = append(errs[i], err)
 					}
+					if n&symbolNeeds != 0 {
+						// Consecutive edges to one target (a function's calls to memcpy)
+						// are recorded once.
+						if len(rs) > 0 && rs[len(rs)-1].t == t {
+							rs[len(rs)-1].n |= n & symbolNeeds
+						} else {
+							rs = append(rs, needRec{t, n & symbolNeeds})
+						}
+					}
+					ln |= n &^ symbolNeeds
 				}
-				ln |= n &^ symbolNeeds
 			}
 		}
 		recs[i], linkNeeds[i] = rs, ln
@@ -706,19 +713,34 @@ func (l *Link) ApplyFixups() error {
 	return nil
 }
 
+// edgeBlock is how many fixups the hot loops decode at a time (Section.EdgeBlock): 6 KiB,
+// well inside the first-level cache.
+const edgeBlock = 256
+
+// edgeBufs recycles the blocks between graphs (a block per graph would be 18 MB of fresh
+// heap for clang's 3,000 objects).
+var edgeBufs = sync.Pool{New: func() any { b := make([]Edge, edgeBlock); return &b }}
+
 func (l *Link) applyEdges(want func(*Section) bool) error {
 	errs := make([][]error, len(l.Graphs))
 	parallel(len(l.Graphs), func(i int) {
 		g := l.Graphs[i]
+		bp := edgeBufs.Get().(*[]Edge)
+		defer edgeBufs.Put(bp)
+		buf := *bp
 		for _, sec := range g.Sections {
-			if !live(sec) || len(sec.Edges) == 0 || !want(sec) {
+			if !live(sec) || sec.NumEdges() == 0 || !want(sec) {
 				continue
 			}
 			m := l.Mem(sec.Addr, sec.Size)
-			for k := range sec.Edges {
-				e := &sec.Edges[k]
-				if err := l.Arch.Apply(l, sec, m, e, g.target(e, l.Zero)); err != nil {
-					errs[i] = append(errs[i], err)
+			for k, ne := 0, sec.NumEdges(); k < ne; {
+				blk := sec.EdgeBlock(k, buf)
+				k += len(blk)
+				for bi := range blk {
+					e := &blk[bi]
+					if err := l.Arch.Apply(l, sec, m, e, g.target(e, l.Zero)); err != nil {
+						errs[i] = append(errs[i], err)
+					}
 				}
 			}
 		}
@@ -970,8 +992,9 @@ func (l *Link) DebugSections() ([]DebugSection, error) {
 			}
 			m := buf[p.off : p.off+p.sec.Size]
 			copy(m, p.sec.Data)
-			for k := range p.sec.Edges {
-				e := &p.sec.Edges[k]
+			e := new(Edge) // the arch interface's pointer escapes
+			for k, ne := 0, p.sec.NumEdges(); k < ne; k++ {
+				*e = p.sec.Edge(k)
 				if err := l.Arch.Apply(l, p.sec, m, e, p.sec.Graph.target(e, l.Zero)); err != nil {
 					mu.Lock()
 					errs = append(errs, err)

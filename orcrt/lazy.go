@@ -295,8 +295,9 @@ func (d *Dylib) lazyMode(g *jitlink.Graph) (mode int, held []bool, localStubs []
 	for len(work) > 0 {
 		sec := work[len(work)-1]
 		work = work[:len(work)-1]
-		for ei := range sec.Edges {
-			e := &sec.Edges[ei]
+		for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
+			ev := sec.Edge(ei)
+			e := &ev
 			t := g.Symbols[e.Target]
 			r := t.Res
 			if r == nil || r.Graph != g || r.Def != jitlink.Defined || !liveSection(r.Section) {
@@ -402,8 +403,9 @@ func (d *Dylib) lazySplit() error {
 				if !liveSection(sec) || m == modeSplit && held[i][sec.Index] {
 					continue
 				}
-				for ei := range sec.Edges {
-					e := &sec.Edges[ei]
+				for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
+					ev := sec.Edge(ei)
+					e := &ev
 					t := g.Symbols[e.Target].Res
 					if t == nil || t.Def != jitlink.Defined || t.Graph == g || t.Section.Kind != jitlink.KindCode {
 						continue
@@ -506,7 +508,7 @@ func (d *Dylib) lazySplit() error {
 // batch reads later). The object's graph itself stays as resolution left it (what export
 // and the dynamic-loader emulation look at).
 func startView(g *jitlink.Graph, held []bool) *jitlink.Graph {
-	c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups}
+	c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups, RelaKinds: g.RelaKinds}
 	c.Sections = make([]*jitlink.Section, len(g.Sections))
 	for j, sec := range g.Sections {
 		if sec != nil && !held[j] && sec.Kind != jitlink.KindNonAlloc {
@@ -728,8 +730,9 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if sec == nil || sec.Kind == jitlink.KindNonAlloc || sec.Discard && !h || z.split[k] && !h {
 				continue
 			}
-			for ei := range sec.Edges {
-				e := &sec.Edges[ei]
+			for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
+				ev := sec.Edge(ei)
+				e := &ev
 				if x86_64.AddressOnly(e.Kind, e.Addend) {
 					continue
 				}
@@ -753,7 +756,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			graphs[i] = g
 			continue
 		}
-		c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups}
+		c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups, RelaKinds: g.RelaKinds}
 		c.Sections = make([]*jitlink.Section, len(g.Sections))
 		for j, sec := range g.Sections {
 			if sec == nil || !z.held[k][sec.Index] && sec.Kind != jitlink.KindNonAlloc {
@@ -856,8 +859,9 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 				continue
 			}
 			shared := c != z.graphs[k]
-			for ei := range cs.Edges {
-				e := &cs.Edges[ei]
+			for ei, ne := 0, cs.NumEdges(); ei < ne; ei++ {
+				ev := cs.Edge(ei)
+				e := &ev
 				if int(e.Target) >= len(t) {
 					continue // retargeted already
 				}
@@ -878,12 +882,13 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 				if !x86_64.IsCall(e.Kind) && x86_64.AddressOnly(e.Kind, e.Addend) {
 					continue
 				}
-				if shared {
-					// A split object's section copy shares the object's edges until now.
-					cs.Edges = append([]jitlink.Edge(nil), cs.Edges...)
-					e = &cs.Edges[ei]
+				if shared || cs.Rela != nil {
+					// A split object's section copy shares the object's edges until now;
+					// edges still in the input's relocation records are decoded to change.
+					cs.OwnEdges()
 					shared = false
 				}
+				e = &cs.Edges[ei]
 				ai, ok := aliases[fk]
 				if !ok {
 					a := &jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local}

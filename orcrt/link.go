@@ -508,7 +508,8 @@ func (d *Dylib) undefinedError(undef []*jitlink.Symbol) error {
 			if sec == nil || sec.Discard || sec.Kind == jitlink.KindNonAlloc {
 				continue
 			}
-			for _, e := range sec.Edges {
+			for k, ne := 0, sec.NumEdges(); k < ne; k++ {
+				e := sec.Edge(k)
 				s := g.Symbols[e.Target]
 				if !bad[s] {
 					continue

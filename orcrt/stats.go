@@ -51,7 +51,7 @@ func (st *LinkStats) count(d *Dylib) {
 		for _, s := range g.Sections {
 			if s != nil && !s.Discard && s.Kind != jitlink.KindNonAlloc {
 				st.Sections++
-				st.Edges += len(s.Edges)
+				st.Edges += s.NumEdges()
 			}
 		}
 		st.Symbols += len(g.Symbols)

@@ -35,7 +35,21 @@ func definedHere(t *jitlink.Symbol) bool {
 	return (t.Def == jitlink.Defined || t.Def == jitlink.Common || t.Def == jitlink.Synthetic) && t.Type != jitlink.IFunc
 }
 
-// Scan returns what an edge needs; it relaxes GOT loads of definitions in place.
+// Relaxed returns the kind a GOTPCRELX edge is applied as: the direct form (lea, call, jmp)
+// when its target is in this link's memory and the instruction allows it, else its own
+// kind (a GOT load). Scan and Apply both ask, so the edge itself is never changed: edges
+// may be views of the input's relocation records.
+func Relaxed(sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) uint16 {
+	if (e.Kind == GOTDelta32Relax || e.Kind == GOTDelta32RelaxREX) && definedHere(t) && e.Addend == -4 && e.Offset >= 2 {
+		if k := relaxKind(sec.Data, e); k != None {
+			return k
+		}
+	}
+	return e.Kind
+}
+
+// Scan returns what an edge needs. GOT loads of definitions need nothing: they are relaxed
+// (Relaxed) when applied.
 func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitlink.Symbol) (jitlink.Needs, error) {
 	var n jitlink.Needs
 	if t.Def == jitlink.Defined && t.Type == jitlink.IFunc {
@@ -44,11 +58,8 @@ func (Arch) Scan(l *jitlink.Link, sec *jitlink.Section, e *jitlink.Edge, t *jitl
 	}
 	switch e.Kind {
 	case GOTDelta32Relax, GOTDelta32RelaxREX:
-		if definedHere(t) && e.Addend == -4 && e.Offset >= 2 {
-			if k := relaxKind(sec.Data, e); k != None {
-				e.Kind = k
-				return n, nil
-			}
+		if Relaxed(sec, e, t) != e.Kind {
+			return n, nil
 		}
 		n |= jitlink.NeedGOT
 	case GOTDelta32, GOTDelta64:
@@ -135,7 +146,11 @@ func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.
 	P := sec.Addr + e.Offset
 	b := mem[e.Offset:]
 	got := func() uint64 { return l.GOTBase + uint64(t.GOTIndex)*8 }
-	switch e.Kind {
+	kind := e.Kind
+	if kind == GOTDelta32Relax || kind == GOTDelta32RelaxREX {
+		kind = Relaxed(sec, e, t)
+	}
+	switch kind {
 	case None:
 	case Pointer64:
 		le.PutUint64(b, S+A)

@@ -286,8 +286,11 @@ func TestRelaxLoadToLea(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Kind != RelaxedLoadToLea {
-		t.Fatalf("kind after Scan = %s, want RelaxedLoadToLea", KindName(e.Kind))
+	if e.Kind != GOTDelta32Relax {
+		t.Fatalf("Scan changed the edge's kind to %s (edges are read-only views)", KindName(e.Kind))
+	}
+	if k := Relaxed(f.sec, e, f.t); k != RelaxedLoadToLea {
+		t.Fatalf("Relaxed = %s, want RelaxedLoadToLea", KindName(k))
 	}
 	if n&jitlink.NeedGOT != 0 {
 		t.Error("relaxed load still asks for a GOT entry")
@@ -314,8 +317,8 @@ func TestRelaxLoadToLeaREX(t *testing.T) {
 	if _, err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
 		t.Fatal(err)
 	}
-	if e.Kind != RelaxedLoadToLea {
-		t.Fatalf("kind = %s", KindName(e.Kind))
+	if k := Relaxed(f.sec, e, f.t); k != RelaxedLoadToLea || e.Kind != GOTDelta32RelaxREX {
+		t.Fatalf("Relaxed = %s, edge kind %s", KindName(k), KindName(e.Kind))
 	}
 	if err := (Arch{}).Apply(f.l, f.sec, f.mem, e, f.t); err != nil {
 		t.Fatal(err)
@@ -336,8 +339,8 @@ func TestRelaxCall(t *testing.T) {
 	if _, err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
 		t.Fatal(err)
 	}
-	if e.Kind != RelaxedCall {
-		t.Fatalf("kind = %s, want RelaxedCall", KindName(e.Kind))
+	if k := Relaxed(f.sec, e, f.t); k != RelaxedCall || e.Kind != GOTDelta32Relax {
+		t.Fatalf("Relaxed = %s, edge kind %s; want RelaxedCall, GOTDelta32Relax", KindName(k), KindName(e.Kind))
 	}
 	if err := (Arch{}).Apply(f.l, f.sec, f.mem, e, f.t); err != nil {
 		t.Fatal(err)
@@ -358,8 +361,8 @@ func TestRelaxJump(t *testing.T) {
 	if _, err := (Arch{}).Scan(f.l, f.sec, e, f.t); err != nil {
 		t.Fatal(err)
 	}
-	if e.Kind != RelaxedJump {
-		t.Fatalf("kind = %s, want RelaxedJump", KindName(e.Kind))
+	if k := Relaxed(f.sec, e, f.t); k != RelaxedJump || e.Kind != GOTDelta32Relax {
+		t.Fatalf("Relaxed = %s, edge kind %s; want RelaxedJump, GOTDelta32Relax", KindName(k), KindName(e.Kind))
 	}
 	if err := (Arch{}).Apply(f.l, f.sec, f.mem, e, f.t); err != nil {
 		t.Fatal(err)
@@ -417,6 +420,9 @@ func TestNoRelaxation(t *testing.T) {
 			}
 			if e.Kind != c.kind {
 				t.Errorf("kind changed to %s", KindName(e.Kind))
+			}
+			if k := Relaxed(f.sec, e, f.t); k != c.kind {
+				t.Errorf("Relaxed = %s, want %s", KindName(k), KindName(c.kind))
 			}
 			if n&jitlink.NeedGOT == 0 {
 				t.Error("NeedsGOT not set")

@@ -91,7 +91,8 @@ func FuzzReadObject(f *testing.F) {
 			if sec.Group < 0 || sec.Group > len(g.Groups) {
 				t.Fatalf("section %s: group %d of %d", sec.Name, sec.Group, len(g.Groups))
 			}
-			for _, e := range sec.Edges {
+			for k, ne := 0, sec.NumEdges(); k < ne; k++ {
+				e := sec.Edge(k)
 				if int(e.Target) >= len(g.Symbols) || g.Symbols[e.Target] == nil {
 					t.Fatalf("section %s: edge to missing symbol %d", sec.Name, e.Target)
 				}

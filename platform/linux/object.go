@@ -393,22 +393,26 @@ func readRelocs(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, sym
 	}
 	raw := sectionData(data, rs)
 	n := len(raw) / 24
-	edges := make([]jitlink.Edge, 0, n)
+	raw = raw[:n*24]
+	// Every record is checked here; a section's relocations then stay in the input as they
+	// are (Section.Rela) unless there is an R_X86_64_NONE to drop or a second relocation
+	// section for the same target (rare: hand-written assembly, ld -r output).
+	none := false
 	for k := 0; k < n; k++ {
 		b := raw[k*24:]
 		off := le.Uint64(b)
 		info := le.Uint64(b[8:])
-		addend := int64(le.Uint64(b[16:]))
 		typ, sym := uint32(info), uint32(info>>32)
 		var kind uint16
 		if typ < uint32(len(relocKinds)) {
 			kind = relocKinds[typ]
 		}
-		if kind == x86_64.None && typ != 0 {
-			return errf(name, "section %s offset %#x: unsupported relocation type %s", target.Name, off, RelocName(uint16(typ)))
-		}
 		if typ == 0 {
+			none = true
 			continue
+		}
+		if kind == x86_64.None {
+			return errf(name, "section %s offset %#x: unsupported relocation type %s", target.Name, off, RelocName(uint16(typ)))
 		}
 		if sym == 0 || int(sym) >= len(g.Symbols) || g.Symbols[sym] == nil {
 			return errf(name, "section %s offset %#x: %s refers to bad symbol index %d", target.Name, off, RelocName(uint16(typ)), sym)
@@ -417,13 +421,25 @@ func readRelocs(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, sym
 		if off > target.Size || target.Size-off < w {
 			return errf(name, "section %s offset %#x: %s against `%s' is outside the section (size %#x)", target.Name, off, RelocName(uint16(typ)), g.Symbols[sym].Name, target.Size)
 		}
-		edges = append(edges, jitlink.Edge{Offset: off, Addend: addend, Target: sym, Kind: kind, Type: uint16(typ)})
 	}
-	if target.Edges == nil {
-		target.Edges = edges
-	} else {
-		target.Edges = append(target.Edges, edges...)
+	if n == 0 {
+		return nil
 	}
+	g.RelaKinds = relocKinds[:]
+	if !none && target.Edges == nil && target.Rela == nil {
+		target.Rela = raw
+		return nil
+	}
+	edges := target.OwnEdges()
+	for k := 0; k < n; k++ {
+		b := raw[k*24:]
+		info := le.Uint64(b[8:])
+		if typ := uint32(info); typ != 0 {
+			edges = append(edges, jitlink.Edge{Offset: le.Uint64(b), Addend: int64(le.Uint64(b[16:])),
+				Target: uint32(info >> 32), Kind: relocKinds[typ], Type: uint16(typ)})
+		}
+	}
+	target.Edges = edges
 	return nil
 }
 

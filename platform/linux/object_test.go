@@ -268,12 +268,12 @@ func checkAgainstDebugELF(t *testing.T, path string, data []byte) (*jitlink.Grap
 				want = append(want, r)
 			}
 		}
-		if len(sec.Edges) != len(want) {
-			t.Errorf("section %s: %d edges, debug/elf has %d relocations", sec.Name, len(sec.Edges), len(want))
+		if sec.NumEdges() != len(want) {
+			t.Errorf("section %s: %d edges, debug/elf has %d relocations", sec.Name, sec.NumEdges(), len(want))
 			continue
 		}
 		for k, r := range want {
-			e := sec.Edges[k]
+			e := sec.Edge(k)
 			seen[r.typ]++
 			if e.Offset != r.off || e.Addend != r.addend || e.Target != r.sym || e.Type != uint16(r.typ) {
 				t.Errorf("section %s edge %d: %+v, debug/elf %+v", sec.Name, k, e, r)
@@ -697,5 +697,79 @@ func TestReadObjectSeeds(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkAgainstDebugELF(t, name, data)
+	}
+}
+
+// TestReadObjectRelaForms covers how a section's relocations are kept: as a view of the
+// input's records (Section.Rela), decoded to Edges when an R_X86_64_NONE must be dropped,
+// and concatenated when two relocation sections target one section (patched in here:
+// assemblers never emit that, ld -r output may).
+func TestReadObjectRelaForms(t *testing.T) {
+	src := `	.text
+	.globl f
+f:	call g
+	call g
+	nop
+	.reloc ., R_X86_64_NONE, g
+	ret
+	.fill 16, 1, 0xcc
+	.data
+	.globl d
+d:	.quad g
+	.quad g+8
+`
+	path, data := build(t, "gcc", ".s", src)
+	g, seen := checkAgainstDebugELF(t, path, data)
+	if seen[elf.R_X86_64_NONE] != 0 {
+		t.Fatalf("R_X86_64_NONE counted as an edge: %v", seen)
+	}
+	var text, dsec *jitlink.Section
+	for _, s := range g.Sections {
+		if s != nil && s.Name == ".text" {
+			text = s
+		}
+		if s != nil && s.Name == ".data" {
+			dsec = s
+		}
+	}
+	if text == nil || dsec == nil {
+		t.Fatal("no .text or .data")
+	}
+	if text.Rela != nil || text.NumEdges() != 2 {
+		t.Errorf(".text (with an R_X86_64_NONE): Rela %d bytes, %d edges; want decoded, 2", len(text.Rela), text.NumEdges())
+	}
+	if dsec.Rela == nil || len(dsec.Edges) != 0 || dsec.NumEdges() != 2 {
+		t.Errorf(".data: Rela %d bytes, %d decoded edges, %d in all; want the input's 2 records", len(dsec.Rela), len(dsec.Edges), dsec.NumEdges())
+	}
+	if e := dsec.Edge(1); e.Offset != 8 || e.Addend != 8 || e.Kind != x86_64.Pointer64 || g.Symbols[e.Target].Name != "g" {
+		t.Errorf(".data edge 1: %+v", e)
+	}
+
+	// .rela.data retargeted at .text: .text gets its own two edges, then .data's two.
+	p := &patcher{t: t, data: data}
+	f, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.f = f
+	ti, _ := p.section(elf.SHT_PROGBITS, ".text")
+	ri, _ := p.section(elf.SHT_RELA, ".rela.data")
+	patched := p.copy()
+	binary.LittleEndian.PutUint32(patched[p.shdr(ri)+44:], uint32(ti)) // sh_info
+	g2, err := readSafely(t, "patched.o", patched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text2 := g2.Sections[ti]
+	if text2.NumEdges() != 4 {
+		t.Fatalf(".text with two relocation sections: %d edges, want 4", text2.NumEdges())
+	}
+	for k, want := range []struct {
+		off  uint64
+		kind uint16
+	}{{1, x86_64.Branch32}, {6, x86_64.Branch32}, {0, x86_64.Pointer64}, {8, x86_64.Pointer64}} {
+		if e := text2.Edge(k); e.Offset != want.off || e.Kind != want.kind {
+			t.Errorf(".text edge %d: offset %#x kind %s, want %#x %s", k, e.Offset, x86_64.KindName(e.Kind), want.off, x86_64.KindName(want.kind))
+		}
 	}
 }
