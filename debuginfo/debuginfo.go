@@ -99,7 +99,7 @@ func DefaultDir() string {
 // Symbols lists the batch's function and object definitions at their final addresses, and
 // its stubs as name@plt, in graph order.
 func Symbols(l *jitlink.Link) []Sym {
-	syms, _ := symbolsAndID(l, false)
+	syms, _ := symbolsAndID(l, false, false)
 	return syms
 }
 
@@ -170,10 +170,22 @@ func linkSymbols(l *jitlink.Link, out []Sym) []Sym {
 // The symbols are counted first and written in place into one slice (a CPython link has
 // 30,000, clang's a million: growing per-graph slices and joining them tripled the memory,
 // every page of it a fault on fresh heap).
-func symbolsAndID(l *jitlink.Link, withID bool) ([]Sym, []byte) {
+//
+// serial runs it all on the calling goroutine: in the background, on a thread that only
+// gets the cores the program leaves idle (Register), workers on other threads would take
+// a core from the program's start (4 ms of CPython's 12 ms of start-up and exit).
+func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
+	each := jitlink.Parallel
+	if serial {
+		each = func(n int, f func(int)) {
+			for i := range n {
+				f(i)
+			}
+		}
+	}
 	n := len(l.Graphs)
 	start := make([]int, n+2)
-	jitlink.Parallel(n, func(i int) { start[i+1] = countGraphSymbols(l.Graphs[i]) })
+	each(n, func(i int) { start[i+1] = countGraphSymbols(l.Graphs[i]) })
 	start[n+1] = len(l.Stubs) + 2
 	for i := 1; i <= n+1; i++ {
 		start[i] += start[i-1]
@@ -181,7 +193,7 @@ func symbolsAndID(l *jitlink.Link, withID bool) ([]Sym, []byte) {
 	syms := make([]Sym, start[n+1])
 	ends := make([]int, n+1)
 	sums := make([][20]byte, n+1)
-	jitlink.Parallel(n+1, func(i int) {
+	each(n+1, func(i int) {
 		var b [8]byte
 		var mine []Sym
 		if i == n {
@@ -276,7 +288,7 @@ func memAt(addr, size uint64) []byte {
 }
 
 func buildID(l *jitlink.Link) []byte {
-	_, id := symbolsAndID(l, true)
+	_, id := symbolsAndID(l, true, false)
 	return id
 }
 
@@ -339,6 +351,8 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 		if err := syscall.Unshare(syscall.CLONE_FILES); err != nil {
 			opts.NoDisk = true // no private table: register in memory only
 		}
+		// All of it on this one thread, at idle priority: the program has the cores first.
+		idlePriority()
 		r.register(opts, dir, false, lazyTmp)
 	}()
 	return r, joinErrs(errs)
@@ -357,9 +371,10 @@ func AfterBackground(fn func()) {
 	}()
 }
 
-// idlePriority puts the calling thread in the SCHED_IDLE class: writing the debug file then
-// runs only on a core the program leaves idle and never takes time from it (the file is
-// written when a core frees up, e.g. when a crash reporter or a debugger waits for it).
+// idlePriority puts the calling thread in the SCHED_IDLE class: the background registration
+// (build id, in-memory object, debug file) then runs only on a core the program leaves idle
+// and never takes time from it (it gets a core when one frees up, e.g. when a crash reporter
+// or a debugger waits for it).
 func idlePriority() {
 	const schedIdle = 5
 	var param [1]int32
@@ -404,7 +419,7 @@ const oTmpfile = 0o20000000 | syscall.O_DIRECTORY
 func (r *Registration) register(opts Options, dir string, sync bool, tmp int) error {
 	defer close(r.done)
 	l := r.link
-	syms, id := symbolsAndID(l, true)
+	syms, id := symbolsAndID(l, true, !sync)
 	var eh []byte
 	if l.EHFrame != 0 {
 		eh = append([]byte(nil), memAt(l.EHFrame, l.EHFrameSize)...)
@@ -427,11 +442,6 @@ func (r *Registration) register(opts Options, dir string, sync bool, tmp int) er
 		r.reregister()
 	}
 	if path != "" {
-		if !sync {
-			// On its own locked thread (Register): the in-memory object is registered,
-			// the file can wait for an idle core.
-			idlePriority()
-		}
 		r.diskErr = writeDebugFile(dir, path, l, loaded, id, syms, tmp)
 	}
 	if sync {

@@ -112,6 +112,13 @@ func run(args []string) int {
 	if lerr != nil {
 		return fail(lerr)
 	}
+	// Loading allocates a burst of short-lived data (archive and library symbol tables, the
+	// link graph) and the heap starts small: collecting during it only costs time (CPython
+	// went through two collections before its link even started). Normal collection
+	// resumes once the link's background work (debug registration) is done: collecting the
+	// link's garbage right away would compete with the program's start for the cores (a GC
+	// cycle of ~8 ms for CPython).
+	gc := debug.SetGCPercent(-1)
 	s := orcrt.NewSession(opts)
 	d := s.MainDylib()
 	var (
@@ -214,11 +221,6 @@ func run(args []string) int {
 			return fail(err)
 		}
 	}
-	// Linking allocates a burst of short-lived graph data and the heap is small: collecting
-	// during it only costs time. Normal collection resumes once the link's background work
-	// (debug registration) is done: collecting the link's garbage right away would compete
-	// with the program's start for the cores (a GC cycle of ~8 ms for CPython).
-	gc := debug.SetGCPercent(-1)
 	err := d.Link()
 	debuginfo.AfterBackground(func() { debug.SetGCPercent(gc) })
 	if err != nil {
