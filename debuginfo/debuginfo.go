@@ -343,9 +343,9 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 	// thread ends with the work. It opens nothing unless the debug file for this build id
 	// does not exist yet; then one nameless file (O_TMPFILE), linked into place once written.
 	linux.DebugWriteBegin() // a crash waits for the debug file (platform/linux/crash.c)
-	background.Add(1)
+	background.add()
 	go func() {
-		defer background.Done()
+		defer background.done()
 		defer linux.DebugWriteEnd()
 		runtime.LockOSThread() // never unlocked: the thread exits with this goroutine
 		if err := syscall.Unshare(syscall.CLONE_FILES); err != nil {
@@ -358,17 +358,49 @@ func Register(l *jitlink.Link, opts Options) (*Registration, error) {
 	return r, joinErrs(errs)
 }
 
-// background counts the registrations whose work is still going on in the background.
-var background sync.WaitGroup
+// background counts the registrations whose work is still going on in the background, and
+// holds what waits for them. (Not a sync.WaitGroup: a dlopen registers while an earlier
+// AfterBackground may be waiting or just done waiting, and a WaitGroup must not be added to
+// from zero concurrently with a Wait.)
+var background bgWork
 
-// AfterBackground calls fn (on a goroutine of its own) once the background work of every
-// registration made so far has finished. jitrun turns the garbage collector back on this way:
-// a collection right after a link, while the program starts, would take a core from it.
+// bgWork is a count of running background work and the functions waiting for it to be none.
+type bgWork struct {
+	mu      sync.Mutex
+	n       int
+	waiters []func()
+}
+
+func (b *bgWork) add() {
+	b.mu.Lock()
+	b.n++
+	b.mu.Unlock()
+}
+
+func (b *bgWork) done() {
+	b.mu.Lock()
+	b.n--
+	var run []func()
+	if b.n == 0 {
+		run, b.waiters = b.waiters, nil
+	}
+	b.mu.Unlock()
+	for _, fn := range run {
+		go fn()
+	}
+}
+
+// AfterBackground calls fn (on a goroutine of its own) once no registration's background
+// work is going on. jitrun turns the garbage collector back on this way: a collection right
+// after a link, while the program starts, would take a core from it.
 func AfterBackground(fn func()) {
-	go func() {
-		background.Wait()
-		fn()
-	}()
+	background.mu.Lock()
+	defer background.mu.Unlock()
+	if background.n == 0 {
+		go fn()
+		return
+	}
+	background.waiters = append(background.waiters, fn)
 }
 
 // idlePriority puts the calling thread in the SCHED_IDLE class: the background registration
