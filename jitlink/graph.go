@@ -242,11 +242,8 @@ func (s *Section) Edge(k int) Edge {
 	if s.Rela == nil {
 		return s.Edges[k]
 	}
-	b := s.Rela[k*24 : k*24+24]
-	info := binary.LittleEndian.Uint64(b[8:])
-	t := uint32(info)
-	return Edge{Offset: binary.LittleEndian.Uint64(b), Addend: int64(binary.LittleEndian.Uint64(b[16:])),
-		Target: uint32(info >> 32), Kind: s.Graph.RelaKinds[t], Type: uint16(t)}
+	var one [1]Edge
+	return s.EdgeBlock(k, one[:])[0]
 }
 
 // EdgeBlock returns the section's fixups from the k-th on: all of them when they are in
