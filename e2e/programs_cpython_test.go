@@ -65,6 +65,23 @@ func buildPython(t *testing.T) *pythonBuild {
 	return py
 }
 
+// runOneliners runs each line of testdata/programs/cpython/oneliners.txt with -c, natively
+// and under jitrun, as a subtest named after the modules its first statement imports.
+func (py *pythonBuild) runOneliners(t *testing.T) {
+	for i, code := range readLines(t, programSrc(t, "cpython", "oneliners.txt")) {
+		if strings.HasPrefix(code, "#") || strings.TrimSpace(code) == "" {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(code, "import "), ";")
+		name := fmt.Sprintf("%02d_%s", i, strings.Trim(nonIdent.ReplaceAllString(first, "_"), "_"))
+		t.Run(name, func(t *testing.T) {
+			native, _ := py.run(t, false, nativeTimeout, "-c", code)
+			jit, argv := py.run(t, true, jitrunTimeout, "-c", code)
+			compareRuns(t, native, jit, argv)
+		})
+	}
+}
+
 func (py *pythonBuild) env() []string {
 	return append(testEnv(), "HOME="+py.home)
 }
@@ -102,21 +119,7 @@ func TestCPython(t *testing.T) {
 		}
 	})
 
-	t.Run("oneliners", func(t *testing.T) {
-		for i, code := range readLines(t, programSrc(t, "cpython", "oneliners.txt")) {
-			if strings.HasPrefix(code, "#") || strings.TrimSpace(code) == "" {
-				continue
-			}
-			// Named after the modules its first statement imports.
-			first, _, _ := strings.Cut(strings.TrimPrefix(code, "import "), ";")
-			name := fmt.Sprintf("%02d_%s", i, strings.Trim(nonIdent.ReplaceAllString(first, "_"), "_"))
-			t.Run(name, func(t *testing.T) {
-				native, _ := py.run(t, false, nativeTimeout, "-c", code)
-				jit, argv := py.run(t, true, jitrunTimeout, "-c", code)
-				compareRuns(t, native, jit, argv)
-			})
-		}
-	})
+	t.Run("oneliners", py.runOneliners)
 
 	t.Run("regrtest", func(t *testing.T) {
 		// At most two interpreters at a time (the tests are CPU-bound and some start

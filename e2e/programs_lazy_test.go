@@ -1,10 +1,6 @@
 package e2e
 
-import (
-	"fmt"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // withFlags inserts jitrun flags after the jitrun binary of a command line.
 func withFlags(argv []string, flags ...string) []string {
@@ -21,18 +17,7 @@ func TestCPythonLazy(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			py := *py
 			py.jitArgs = withFlags(base, v.flags...)
-			for i, code := range readLines(t, programSrc(t, "cpython", "oneliners.txt")) {
-				if strings.HasPrefix(code, "#") || strings.TrimSpace(code) == "" {
-					continue
-				}
-				first, _, _ := strings.Cut(strings.TrimPrefix(code, "import "), ";")
-				name := fmt.Sprintf("%02d_%s", i, strings.Trim(nonIdent.ReplaceAllString(first, "_"), "_"))
-				t.Run(name, func(t *testing.T) {
-					native, _ := py.run(t, false, nativeTimeout, "-c", code)
-					jit, argv := py.run(t, true, jitrunTimeout, "-c", code)
-					compareRuns(t, native, jit, argv)
-				})
-			}
+			py.runOneliners(t)
 			for _, mod := range []string{"test_json", "test_math", "test_exceptions", "test_threading", "test_decimal"} {
 				t.Run(mod, func(t *testing.T) {
 					native, _ := py.run(t, false, regrtestTimeout, "-m", "test", "-v", mod)
