@@ -165,7 +165,6 @@ const (
 // Symbol is a symbol of a graph, or an external or synthetic definition.
 type Symbol struct {
 	Name    string
-	Version string // symbol version of a versioned reference ("GLIBC_2.2.5"), if any
 	Graph   *Graph
 	Section *Section
 	Value   uint64 // offset in Section, absolute value, or alignment of a common symbol
@@ -198,17 +197,66 @@ type Symbol struct {
 	NeedsTLSDesc bool
 	TLSDescIE    bool
 	numbered     bool // GOT/stub indices assigned by Scan
-	TLSDescIndex int32
 	GOTIndex     int32
 	StubIndex    int32
-	TLSGDIndex   int32
-	GOTTPIndex   int32
+
+	// X holds what few symbols need (nil for most): it keeps Symbol at 104 bytes, not 144.
+	X *SymExtra
+}
+
+// SymExtra holds a symbol's rarely used fields: a version, the defining library, TLS data.
+type SymExtra struct {
+	Version string // symbol version of a versioned reference ("GLIBC_2.2.5"), if any
+	Lib     string // for External: the library that defines it
 	// TLSModule is the TLS module id of an external thread-local symbol's library; for
 	// those, Addr is the offset in that module's block and Target the %fs offset (0 if the
 	// library's TLS is not static).
 	TLSModule uint64
+	// GOT indices of the TLS entries, set by Scan: a descriptor pair, a {module, offset}
+	// pair, an initial-exec offset (-1: none).
+	TLSDescIndex, TLSGDIndex, GOTTPIndex int32
+}
 
-	Lib string // for External: the library that defines it
+// Extra returns the symbol's rarely used fields, allocating them on first use (not safe
+// for concurrent first use: parsing, binding and numbering each own their symbols).
+func (s *Symbol) Extra() *SymExtra {
+	if s.X == nil {
+		s.X = &SymExtra{TLSDescIndex: -1, TLSGDIndex: -1, GOTTPIndex: -1}
+	}
+	return s.X
+}
+
+// Version returns the symbol version of a versioned reference ("GLIBC_2.2.5"), or "".
+func (s *Symbol) Version() string {
+	if s.X == nil {
+		return ""
+	}
+	return s.X.Version
+}
+
+// Lib returns the library that defines an External symbol, or "".
+func (s *Symbol) Lib() string {
+	if s.X == nil {
+		return ""
+	}
+	return s.X.Lib
+}
+
+// TLSModule returns the TLS module id of an external thread-local symbol's library.
+func (s *Symbol) TLSModule() uint64 {
+	if s.X == nil {
+		return 0
+	}
+	return s.X.TLSModule
+}
+
+// TLSIndices returns the GOT indices of the symbol's TLS descriptor pair, {module, offset}
+// pair and initial-exec offset entry (-1 for each one it does not have).
+func (s *Symbol) TLSIndices() (desc, gd, gottp int32) {
+	if s.X == nil {
+		return -1, -1, -1
+	}
+	return s.X.TLSDescIndex, s.X.TLSGDIndex, s.X.GOTTPIndex
 }
 
 // IsDefinedHere reports whether the symbol lives in JIT'd memory of this link.

@@ -124,7 +124,7 @@ func (l *Link) TPOff(t *Symbol) uint64 {
 // Module returns the TLS module id of a thread-local symbol.
 func (l *Link) Module(t *Symbol) uint64 {
 	if t.Def == External {
-		return t.TLSModule
+		return t.TLSModule()
 	}
 	return l.TLS.ModID
 }
@@ -286,14 +286,17 @@ func (l *Link) Scan() error {
 }
 
 func (l *Link) number(t *Symbol) {
-	t.GOTIndex, t.StubIndex, t.TLSGDIndex, t.GOTTPIndex, t.TLSDescIndex = -1, -1, -1, -1, -1
+	t.GOTIndex, t.StubIndex = -1, -1
+	if t.X != nil {
+		t.X.TLSGDIndex, t.X.GOTTPIndex, t.X.TLSDescIndex = -1, -1, -1
+	}
 	if t.NeedsTLSDesc {
 		if t.Def != External && l.TLS.Static {
 			t.TLSDescIE, t.NeedsGOTTP = true, true
 		} else {
 			// {resolver, argument}: the argument is the symbol's {module, offset} pair.
 			t.NeedsTLSGD = true
-			t.TLSDescIndex = int32(len(l.GOT))
+			t.Extra().TLSDescIndex = int32(len(l.GOT))
 			l.GOT = append(l.GOT, GOTEntry{t, GOTTLSDescFn}, GOTEntry{t, GOTTLSDescArg})
 		}
 	}
@@ -302,11 +305,11 @@ func (l *Link) number(t *Symbol) {
 		l.GOT = append(l.GOT, GOTEntry{t, GOTAddr})
 	}
 	if t.NeedsTLSGD {
-		t.TLSGDIndex = int32(len(l.GOT))
+		t.Extra().TLSGDIndex = int32(len(l.GOT))
 		l.GOT = append(l.GOT, GOTEntry{t, GOTModule}, GOTEntry{t, GOTDTPOff})
 	}
 	if t.NeedsGOTTP {
-		t.GOTTPIndex = int32(len(l.GOT))
+		t.Extra().GOTTPIndex = int32(len(l.GOT))
 		l.GOT = append(l.GOT, GOTEntry{t, GOTTPOff})
 	}
 	if t.NeedsStub {
@@ -490,7 +493,7 @@ func (l *Link) Layout(mem Memory) error {
 			}
 			byVar := map[varKey]uint64{}
 			for _, c := range l.Copies {
-				k := varKey{c.Lib, c.Value}
+				k := varKey{c.Lib(), c.Value}
 				if o, ok := byVar[k]; ok {
 					copyOffs = append(copyOffs, o)
 					continue
@@ -773,7 +776,8 @@ func (l *Link) fillTables() {
 		case GOTTLSDescFn:
 			v = l.TLSDescDynamic
 		case GOTTLSDescArg:
-			v = l.GOTBase + uint64(e.Sym.TLSGDIndex)*8
+			_, gd, _ := e.Sym.TLSIndices()
+			v = l.GOTBase + uint64(gd)*8
 		}
 		le64(l.Mem(l.GOTBase+uint64(i)*8, 8), v)
 	}

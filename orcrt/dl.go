@@ -352,7 +352,8 @@ func (s *Session) lookupGlobalJIT(d *Dylib, name, version string) *jitlink.Symbo
 			continue
 		}
 		t := &jitlink.Symbol{Name: name, Def: jitlink.External, Binding: jitlink.Global, Type: def.Type,
-			Size: def.Size, Addr: def.Res.Addr, Target: def.Res.Addr, Lib: o.Name}
+			Size: def.Size, Addr: def.Res.Addr, Target: def.Res.Addr}
+		t.Extra().Lib = o.Name
 		if def.Type == jitlink.IFunc {
 			t.Type = jitlink.Func
 		}

@@ -785,15 +785,24 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		if len(slab) == cap(slab) {
 			slab = make([]jitlink.Symbol, 0, 256) // proxies are allocated in chunks
 		}
-		slab = append(slab, jitlink.Symbol{Name: r.Name, Version: r.Version, Type: r.Type, Size: r.Size, Binding: jitlink.Global,
-			Visibility: r.Visibility, Lib: r.Lib, Value: r.Value})
+		slab = append(slab, jitlink.Symbol{Name: r.Name, Type: r.Type, Size: r.Size, Binding: jitlink.Global,
+			Visibility: r.Visibility, Value: r.Value})
 		p := &slab[len(slab)-1]
+		if r.X != nil {
+			// The proxy's own TLS GOT indices are this batch's: only the rest is shared.
+			x := p.Extra()
+			x.Version, x.Lib = r.X.Version, r.X.Lib
+		}
 		p.Res = p
 		switch {
 		case r.Type == jitlink.TLS && r.Def != jitlink.External:
-			p.Def, p.Addr, p.TLSModule, p.Target = jitlink.External, r.Addr, l0.TLS.ModID, uint64(l0.TLS.TPOff)
+			p.Def, p.Addr, p.Target = jitlink.External, r.Addr, uint64(l0.TLS.TPOff)
+			p.Extra().TLSModule = l0.TLS.ModID
 		case r.Def == jitlink.External && (r.Type == jitlink.TLS || r.Addr == 0 || r.Addr >= 1<<31):
-			p.Def, p.Addr, p.Target, p.TLSModule = jitlink.External, r.Addr, r.Target, r.TLSModule
+			p.Def, p.Addr, p.Target = jitlink.External, r.Addr, r.Target
+			if r.X != nil {
+				p.Extra().TLSModule = r.X.TLSModule
+			}
 			if r.Type != jitlink.TLS {
 				exps = append(exps, exposed{r, p})
 			}

@@ -274,12 +274,12 @@ func (r *resolver) add(g *jitlink.Graph) {
 			continue
 		}
 		if !isDefinition(s) {
-			if s.Binding != jitlink.Weak && s.Version == "" {
+			if s.Binding != jitlink.Weak && s.Version() == "" {
 				if _, ok := r.defs[s.Name]; !ok {
 					r.work = append(r.work, s.Name)
 				}
-			} else if s.Version != "" && s.Binding != jitlink.Weak {
-				r.work = append(r.work, s.Name+"@"+s.Version)
+			} else if s.Version() != "" && s.Binding != jitlink.Weak {
+				r.work = append(r.work, s.Name+"@"+s.Version())
 			}
 			continue
 		}
@@ -426,7 +426,7 @@ func (d *Dylib) bind() error {
 				}
 				continue
 			}
-			if s.Version == "" {
+			if s.Version() == "" {
 				if def := d.defs[s.Name]; def != nil {
 					s.Res = def
 					continue
@@ -442,11 +442,11 @@ func (d *Dylib) bind() error {
 	for gi, g := range d.graphs {
 		for _, i := range rest[gi] {
 			s := g.Symbols[i]
-			k := nameVer{s.Name, s.Version}
+			k := nameVer{s.Name, s.Version()}
 			t, ok := found[k]
 			if !ok {
 				var err error
-				if t, err = d.lookupOutside(s.Name, s.Version); err != nil {
+				if t, err = d.lookupOutside(s.Name, s.Version()); err != nil {
 					return err
 				}
 				found[k] = t
@@ -521,8 +521,8 @@ func (d *Dylib) undefinedError(undef []*jitlink.Symbol) error {
 				}
 				seen[key] = true
 				name := s.Name
-				if s.Version != "" {
-					name += "@" + s.Version
+				if s.Version() != "" {
+					name += "@" + s.Version()
 				}
 				in := ""
 				if fn != "" {
@@ -651,8 +651,10 @@ func (d *Dylib) lookupExternal(name, version string) (*jitlink.Symbol, error) {
 		if !ok {
 			continue
 		}
-		t := &jitlink.Symbol{Name: name, Version: version, Def: jitlink.External, Binding: jitlink.Global,
-			Type: es.Type, Size: es.Size, Value: es.Value, Lib: sl.path}
+		t := &jitlink.Symbol{Name: name, Def: jitlink.External, Binding: jitlink.Global,
+			Type: es.Type, Size: es.Size, Value: es.Value}
+		x := t.Extra()
+		x.Version, x.Lib = version, sl.path
 		t.Res = t
 		if es.Type == jitlink.IFunc {
 			t.Type = jitlink.Func
@@ -705,7 +707,7 @@ func (d *Dylib) loadLibraries() error {
 			if !ok {
 				return fmt.Errorf("%s: thread-local symbol `%s' but no TLS module", ref.lib.path, t.Name)
 			}
-			t.TLSModule, t.Target = modid, uint64(tpoff)
+			t.Extra().TLSModule, t.Target = modid, uint64(tpoff)
 			if t.NeedsGOTTP && tpoff == 0 {
 				return fmt.Errorf("initial-exec access to thread-local `%s' of %s, whose TLS is not static", t.Name, ref.lib.path)
 			}
@@ -717,7 +719,7 @@ func (d *Dylib) loadLibraries() error {
 		}
 		if ref.es.Type == jitlink.IFunc {
 			// Only the loader knows which implementation the resolver selects.
-			if a := h.Sym(t.Name, t.Version); a != 0 {
+			if a := h.Sym(t.Name, t.Version()); a != 0 {
 				addr = a
 			}
 		}

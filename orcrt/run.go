@@ -111,7 +111,7 @@ func (d *Dylib) WriteMap(w io.Writer) error {
 	var ext []string
 	for k, t := range d.exts {
 		if t != nil {
-			ext = append(ext, fmt.Sprintf("%#012x %s %s", t.Target, k, t.Lib))
+			ext = append(ext, fmt.Sprintf("%#012x %s %s", t.Target, k, t.Lib()))
 		}
 	}
 	sort.Strings(ext)

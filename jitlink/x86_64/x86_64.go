@@ -225,7 +225,7 @@ func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.
 		mem[e.Offset+3] = 0x90
 		return put32s(l, sec, e, mem[e.Offset-1:], int64(S+A-(P-1)))
 	case TLSGD:
-		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.TLSGDIndex)*8+A-P))
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(gotIndex(t, 1))*8+A-P))
 	case TLSLD:
 		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(l.TLS.LDIndex)*8+A-P))
 	case DTPOff32:
@@ -235,13 +235,13 @@ func (Arch) Apply(l *jitlink.Link, sec *jitlink.Section, mem []byte, e *jitlink.
 	case DTPMod64:
 		le.PutUint64(b, l.Module(t))
 	case GOTTPOff:
-		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(gotIndex(t, 2))*8+A-P))
 	case GOTPC32TLSDesc:
 		if t.TLSDescIE {
 			mem[e.Offset-2] = 0x8b // lea x@tlsdesc -> mov x@gottpoff
-			return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.GOTTPIndex)*8+A-P))
+			return put32s(l, sec, e, b, int64(l.GOTBase+uint64(gotIndex(t, 2))*8+A-P))
 		}
-		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(t.TLSDescIndex)*8+A-P))
+		return put32s(l, sec, e, b, int64(l.GOTBase+uint64(gotIndex(t, 0))*8+A-P))
 	case TLSDescCall:
 		if t.TLSDescIE {
 			mem[e.Offset], mem[e.Offset+1] = 0x66, 0x90 // call *(%rax) -> xchg %ax,%ax
@@ -291,3 +291,10 @@ func (Arch) InitCodeEpilogue() []byte { return []byte{0x48, 0x83, 0xc4, 0x08, 0x
 
 // KindName names an edge kind.
 func (Arch) KindName(k uint16) string { return KindName(k) }
+
+// gotIndex returns one of t's TLS GOT indices: 0 its descriptor pair, 1 its {module, offset}
+// pair, 2 its initial-exec offset entry.
+func gotIndex(t *jitlink.Symbol, which int) int32 {
+	desc, gd, gottp := t.TLSIndices()
+	return [3]int32{desc, gd, gottp}[which]
+}

@@ -364,10 +364,10 @@ func readSymbols(g *jitlink.Graph, name string, data []byte, shdrs []shdr, symta
 				if strings.HasPrefix(sname[at:], "@@") {
 					s.Name = sname[:at]
 					if s.Def == jitlink.Undefined {
-						s.Version = sname[at+2:]
+						s.Extra().Version = sname[at+2:]
 					}
 				} else if s.Def == jitlink.Undefined {
-					s.Name, s.Version = sname[:at], sname[at+1:]
+					s.Name, s.Extra().Version = sname[:at], sname[at+1:]
 				}
 			}
 		}
