@@ -196,6 +196,8 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 	each(n+1, func(i int) {
 		var b [8]byte
 		var mine []Sym
+		buf := hashBufs.Get().(*[4096]byte)
+		defer hashBufs.Put(buf)
 		if i == n {
 			mine = linkSymbols(l, syms[start[i]:start[i]:start[i+1]])
 		} else {
@@ -213,24 +215,24 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 				binary.LittleEndian.PutUint64(b[:], s.Size|uint64(s.Perm)<<56)
 				h.Write(b[:])
 				if s.Perm == jitlink.PermRX || s.Perm == jitlink.PermR {
-					hashBulk(h, memAt(s.Addr, s.Size))
+					hashBulk(h, memAt(s.Addr, s.Size), buf)
 				}
 			}
-			hashSyms(h, mine)
+			hashSyms(h, mine, buf)
 			h.Sum(sums[i][:0])
 			return
 		}
 		g := l.Graphs[i]
-		h.Write([]byte(g.Name))
-		hashSyms(h, mine)
+		h.Write(append(buf[:0], g.Name...))
+		hashSyms(h, mine, buf)
 		for _, s := range g.Sections {
 			if s == nil || s.Discard || s.Kind != jitlink.KindNonAlloc || len(s.Name) < 7 || s.Name[:7] != ".debug_" {
 				continue
 			}
-			h.Write([]byte(s.Name))
+			h.Write(append(buf[:0], s.Name...))
 			binary.LittleEndian.PutUint64(b[:], s.Size)
 			h.Write(b[:])
-			hashBulk(h, s.Data)
+			hashBulk(h, s.Data, buf)
 		}
 		h.Sum(sums[i][:0])
 	})
@@ -251,11 +253,16 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // hashBulk feeds h the CRC-32C of each 4 KiB block of data: bulk bytes (code, debug
-// sections) at memory speed, small things (names, addresses) through h itself.
-func hashBulk(h hash.Hash, data []byte) {
+// sections) at memory speed, small things (names, addresses) through h itself. The sums go
+// through buf (the bytes are the same as one write of them all would give).
+func hashBulk(h hash.Hash, data []byte, buf *[4096]byte) {
 	const block = 4096
-	sums := make([]byte, 0, 4*(len(data)/block+1))
+	sums := buf[:0]
 	for len(data) > 0 {
+		if len(sums)+4 > cap(sums) {
+			h.Write(sums)
+			sums = sums[:0]
+		}
 		n := min(block, len(data))
 		sums = binary.LittleEndian.AppendUint32(sums, crc32.Checksum(data[:n], castagnoli))
 		data = data[n:]
@@ -263,22 +270,29 @@ func hashBulk(h hash.Hash, data []byte) {
 	h.Write(sums)
 }
 
-// hashSyms feeds names, addresses and sizes to h, through a small buffer (the bytes are
-// the same as one write of them all would give).
-func hashSyms(h hash.Hash, syms []Sym) {
-	var arr [4096]byte
-	buf := arr[:0]
+// hashSyms feeds names, addresses and sizes to h, through buf (the bytes are the same as
+// one write of them all would give).
+func hashSyms(h hash.Hash, syms []Sym, buf *[4096]byte) {
+	b := buf[:0]
 	for _, s := range syms {
-		if len(buf)+len(s.Name)+16 > cap(buf) && len(buf) > 0 {
-			h.Write(buf)
-			buf = buf[:0]
+		if len(b)+len(s.Name)+16 > cap(b) && len(b) > 0 {
+			h.Write(b)
+			b = b[:0]
 		}
-		buf = append(buf, s.Name...)
-		buf = binary.LittleEndian.AppendUint64(buf, s.Addr)
-		buf = binary.LittleEndian.AppendUint64(buf, s.Size)
+		if len(s.Name)+16 > cap(b) {
+			h.Write([]byte(s.Name)) // a name longer than the buffer (rare)
+		} else {
+			b = append(b, s.Name...)
+		}
+		b = binary.LittleEndian.AppendUint64(b, s.Addr)
+		b = binary.LittleEndian.AppendUint64(b, s.Size)
 	}
-	h.Write(buf)
+	h.Write(b)
 }
+
+// hashBufs are the hashing passes' scratch buffers: a buffer handed to a hash.Hash escapes,
+// so one on the stack would be a fresh 4 KiB of heap (a page fault) per graph.
+var hashBufs = sync.Pool{New: func() any { return new([4096]byte) }}
 
 func memAt(addr, size uint64) []byte {
 	if size == 0 {
@@ -452,9 +466,11 @@ func (r *Registration) register(opts Options, dir string, sync bool, tmp int) er
 	defer close(r.done)
 	l := r.link
 	syms, id := symbolsAndID(l, true, !sync)
+	// A view, not a copy: the batch's memory stays mapped until Unregister, which waits
+	// for this work to end.
 	var eh []byte
 	if l.EHFrame != 0 {
-		eh = append([]byte(nil), memAt(l.EHFrame, l.EHFrameSize)...)
+		eh = memAt(l.EHFrame, l.EHFrameSize)
 	}
 	loaded := loadedSections(l.Segments, l.EHFrame, eh)
 	img := (&image{typ: etRel, loaded: loaded, buildID: id, syms: syms}).write()
