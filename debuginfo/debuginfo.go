@@ -164,8 +164,12 @@ func linkSymbols(l *jitlink.Link, out []Sym) []Sym {
 }
 
 // symbolsAndID collects the symbols and, if withID, the build id, in one parallel pass over
-// the graphs. The build id covers what the debug file holds: the layout, the symbols, the
-// code and read-only data as loaded, and the inputs' debug sections.
+// the graphs. The build id names the debug file's contents, so that a program linked the
+// same way again finds its file and does not write another: the layout (segments, and where
+// each section went), the symbols, .eh_frame, and the inputs' debug sections with their
+// relocations. Not the code and data bytes the file does not hold: non-PIC data holds
+// shared libraries' addresses, which ASLR changes every run (a CPython run wrote a new
+// 1.4 MB file each time).
 //
 // The symbols are counted first and written in place into one slice (a CPython link has
 // 30,000, clang's a million: growing per-graph slices and joining them tripled the memory,
@@ -208,15 +212,18 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 			return
 		}
 		h := sha1.New()
+		put := func(v uint64) {
+			binary.LittleEndian.PutUint64(b[:], v)
+			h.Write(b[:])
+		}
 		if i == n {
 			for _, s := range l.Segments {
-				binary.LittleEndian.PutUint64(b[:], s.Addr)
-				h.Write(b[:])
-				binary.LittleEndian.PutUint64(b[:], s.Size|uint64(s.Perm)<<56)
-				h.Write(b[:])
-				if s.Perm == jitlink.PermRX || s.Perm == jitlink.PermR {
-					hashBulk(h, memAt(s.Addr, s.Size), buf)
-				}
+				put(s.Addr)
+				put(s.Size | uint64(s.Perm)<<56)
+			}
+			if l.EHFrame != 0 {
+				put(l.EHFrame)
+				hashBulk(h, memAt(l.EHFrame, l.EHFrameSize), buf)
 			}
 			hashSyms(h, mine, buf)
 			h.Sum(sums[i][:0])
@@ -226,13 +233,22 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 		h.Write(append(buf[:0], g.Name...))
 		hashSyms(h, mine, buf)
 		for _, s := range g.Sections {
-			if s == nil || s.Discard || s.Kind != jitlink.KindNonAlloc || len(s.Name) < 7 || s.Name[:7] != ".debug_" {
+			if s == nil || s.Discard {
+				continue
+			}
+			if s.Kind != jitlink.KindNonAlloc {
+				// Where each section went: what the relocated DWARF's addresses follow.
+				put(uint64(s.Index))
+				put(s.Addr)
+				continue
+			}
+			if len(s.Name) < 7 || s.Name[:7] != ".debug_" {
 				continue
 			}
 			h.Write(append(buf[:0], s.Name...))
-			binary.LittleEndian.PutUint64(b[:], s.Size)
-			h.Write(b[:])
+			put(s.Size)
 			hashBulk(h, s.Data, buf)
+			hashRelocs(h, s, buf)
 		}
 		h.Sum(sums[i][:0])
 	})
@@ -268,6 +284,27 @@ func hashBulk(h hash.Hash, data []byte, buf *[4096]byte) {
 		data = data[n:]
 	}
 	h.Write(sums)
+}
+
+// hashRelocs feeds h a debug section's relocations: the input's records, or the decoded
+// edges (offset, addend, target symbol index, kind).
+func hashRelocs(h hash.Hash, s *jitlink.Section, buf *[4096]byte) {
+	if s.Rela != nil {
+		hashBulk(h, s.Rela, buf)
+		return
+	}
+	b := buf[:0]
+	for k := range s.Edges {
+		e := &s.Edges[k]
+		if len(b)+24 > cap(b) {
+			h.Write(b)
+			b = b[:0]
+		}
+		b = binary.LittleEndian.AppendUint64(b, e.Offset)
+		b = binary.LittleEndian.AppendUint64(b, uint64(e.Addend))
+		b = binary.LittleEndian.AppendUint64(b, uint64(e.Target)|uint64(e.Kind)<<32)
+	}
+	h.Write(b)
 }
 
 // hashSyms feeds names, addresses and sizes to h, through buf (the bytes are the same as

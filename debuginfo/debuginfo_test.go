@@ -391,3 +391,51 @@ func TestIdlePriority(t *testing.T) {
 		t.Fatalf("scheduling policy %s, want 5 (SCHED_IDLE)", p)
 	}
 }
+
+// TestBuildIDNamesFileContents: the build id follows what the debug file holds (debug
+// sections, .eh_frame, layout, symbols), not the code and data bytes it does not hold, so
+// that a program whose data holds shared libraries' addresses (ASLR changes them every run)
+// keeps one debug file instead of writing another each run.
+func TestBuildIDNamesFileContents(t *testing.T) {
+	l := testLink(t)
+	id := buildID(l)
+	var code *jitlink.Segment
+	for k := range l.Segments {
+		if s := &l.Segments[k]; s.Perm == jitlink.PermRX && s.Size > 0 {
+			code = s
+		}
+	}
+	if code == nil || l.EHFrame == 0 {
+		t.Fatal("test link has no code or no .eh_frame")
+	}
+	flip := func(b []byte) { b[0] ^= 0xff }
+	cb := memAt(code.Addr, 1)
+	flip(cb)
+	if !bytes.Equal(buildID(l), id) {
+		t.Error("a code byte changed the build id (the debug file does not hold code)")
+	}
+	flip(cb)
+	eh := memAt(l.EHFrame, 1)
+	flip(eh)
+	if bytes.Equal(buildID(l), id) {
+		t.Error(".eh_frame changed but the build id did not")
+	}
+	flip(eh)
+	var dbg *jitlink.Section
+	for _, s := range l.Graphs[0].Sections {
+		if s != nil && s.Name == ".debug_info" {
+			dbg = s
+		}
+	}
+	if dbg == nil || len(dbg.Data) == 0 {
+		t.Fatal("no .debug_info in the test link")
+	}
+	flip(dbg.Data)
+	if bytes.Equal(buildID(l), id) {
+		t.Error(".debug_info changed but the build id did not")
+	}
+	flip(dbg.Data)
+	if !bytes.Equal(buildID(l), id) {
+		t.Error("build id not restored")
+	}
+}

@@ -121,6 +121,16 @@ func TestCPython(t *testing.T) {
 
 	t.Run("oneliners", py.runOneliners)
 
+	// Every run above linked the same program: they share one debug file. (libpython is
+	// non-PIC: its data holds libm's and libc's addresses, which ASLR changes every run;
+	// the build id must not follow them, or each run writes another 1.4 MB file.)
+	t.Run("one debug file", func(t *testing.T) {
+		files, _ := filepath.Glob(filepath.Join(py.home, ".cache", "jitrun", "debug", ".build-id", "*", "*.debug"))
+		if len(files) != 1 {
+			t.Errorf("the runs left %d debug files, want 1: %v", len(files), files)
+		}
+	})
+
 	t.Run("regrtest", func(t *testing.T) {
 		// At most two interpreters at a time (the tests are CPU-bound and some start
 		// children of their own).
