@@ -58,12 +58,14 @@ func TestCrashHandlerGoFaults(t *testing.T) {
 		wantPanic(t, "nil pointer", "nil pointer dereference", func() { sinkInt = *p })
 		zero := 0
 		wantPanic(t, "division", "integer divide by zero", func() { sinkInt = 1 / zero })
-		page, err := syscall.Mmap(-1, 0, 4096, syscall.PROT_READ, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+		// A page mapped without access, not an unmapped one: the goroutines below map
+		// pages concurrently, and one could land where an unmapped page was.
+		page, err := syscall.Mmap(-1, 0, 4096, syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer syscall.Munmap(page)
 		wild := &page[0]
-		syscall.Munmap(page)
 		old := debug.SetPanicOnFault(true)
 		defer debug.SetPanicOnFault(old)
 		wantPanic(t, "wild pointer", "invalid memory address", func() { sinkInt = int(*wild) })
