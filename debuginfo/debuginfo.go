@@ -127,8 +127,9 @@ func graphSymbol(s *jitlink.Symbol) (uint64, bool) {
 // countGraphSymbols counts what graphSymbols lists.
 func countGraphSymbols(g *jitlink.Graph) int {
 	n := 0
-	for _, s := range g.Symbols {
-		if _, ok := graphSymbol(s); ok {
+	var tmp jitlink.Symbol
+	for i := range g.Symbols {
+		if _, ok := graphSymbol(g.SymbolAt(i, &tmp)); ok {
 			n++
 		}
 	}
@@ -137,7 +138,9 @@ func countGraphSymbols(g *jitlink.Graph) int {
 
 // graphSymbols lists one graph's definitions into out, which has room for all of them.
 func graphSymbols(g *jitlink.Graph, out []Sym) []Sym {
-	for _, s := range g.Symbols {
+	var tmp jitlink.Symbol
+	for i := range g.Symbols {
+		s := g.SymbolAt(i, &tmp)
 		size, ok := graphSymbol(s)
 		if !ok {
 			continue

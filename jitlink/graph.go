@@ -268,13 +268,44 @@ func (s *Symbol) IsDefinedHere() bool {
 type Graph struct {
 	Name     string // display name: "main.o" or "libfoo.a(bar.o)"
 	Sections []*Section
-	Symbols  []*Symbol // edge targets index this slice; nil entries are unused slots
-	Groups   []Group
+	// Symbols are indexed by edge targets. A nil entry is an unused slot, or a symbol the
+	// reader left out (see Quiet).
+	Symbols []*Symbol
+	Groups  []Group
 	// FirstGlobal is the index of the first non-local symbol in Symbols.
 	FirstGlobal int
 	// RelaKinds maps an ELF relocation type to its edge kind, for sections whose edges are
 	// in Rela form.
 	RelaKinds []uint16
+	// Quiet decodes input symbol i when Symbols[i] is nil because the reader left it out: a
+	// local definition no relocation or group refers to (most of an object's symbols:
+	// static functions and variables, which the assembler reaches through section
+	// symbols). Nothing binds to those; debug tables and messages list them through
+	// SymbolAt. Nil when the reader left nothing out.
+	Quiet func(i int) (Symbol, bool)
+}
+
+// SymbolAt returns symbol i of the graph: Symbols[i], or else the symbol the reader left
+// out there, decoded into tmp with its section taken from this graph's Sections (a graph
+// standing for part of an object has its own), or nil. A symbol decoded into tmp is valid
+// until the next call with tmp.
+func (g *Graph) SymbolAt(i int, tmp *Symbol) *Symbol {
+	if s := g.Symbols[i]; s != nil || g.Quiet == nil {
+		return s
+	}
+	s, ok := g.Quiet(i)
+	if !ok {
+		return nil
+	}
+	if s.Section != nil {
+		s.Section = g.SectionAt(s.Section.Index)
+		if s.Section == nil {
+			return nil // the part of the object this graph does not hold
+		}
+	}
+	s.Graph = g
+	*tmp = s
+	return tmp
 }
 
 // NumEdges returns the number of the section's fixups.
@@ -356,7 +387,9 @@ func (g *Graph) SectionAt(i int) *Section {
 func (g *Graph) FuncContaining(sec *Section, off uint64) string {
 	best := ""
 	var bestVal uint64
-	for _, s := range g.Symbols {
+	var tmp Symbol
+	for i := range g.Symbols {
+		s := g.SymbolAt(i, &tmp)
 		if s == nil || s.Section != sec || s.Type != Func {
 			continue
 		}

@@ -508,7 +508,7 @@ func (d *Dylib) lazySplit() error {
 // batch reads later). The object's graph itself stays as resolution left it (what export
 // and the dynamic-loader emulation look at).
 func startView(g *jitlink.Graph, held []bool) *jitlink.Graph {
-	c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups, RelaKinds: g.RelaKinds}
+	c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups, RelaKinds: g.RelaKinds, Quiet: g.Quiet}
 	c.Sections = make([]*jitlink.Section, len(g.Sections))
 	for j, sec := range g.Sections {
 		if sec != nil && !held[j] && sec.Kind != jitlink.KindNonAlloc {
@@ -756,7 +756,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			graphs[i] = g
 			continue
 		}
-		c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups, RelaKinds: g.RelaKinds}
+		c := &jitlink.Graph{Name: g.Name, FirstGlobal: g.FirstGlobal, Groups: g.Groups, RelaKinds: g.RelaKinds, Quiet: g.Quiet}
 		c.Sections = make([]*jitlink.Section, len(g.Sections))
 		for j, sec := range g.Sections {
 			if sec == nil || !z.held[k][sec.Index] && sec.Kind != jitlink.KindNonAlloc {

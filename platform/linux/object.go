@@ -182,18 +182,19 @@ func ReadObject(name string, data []byte) (*jitlink.Graph, error) {
 		// An object without symbols can still carry data (rare); nothing can reference it.
 		return g, nil
 	}
-	if err := readSymbols(g, name, data, shdrs, symtab, shndxTab); err != nil {
+	r, err := readSymbols(g, name, data, shdrs, symtab, shndxTab)
+	if err != nil {
 		return nil, err
 	}
 	for i := range shdrs {
 		s := &shdrs[i]
 		switch s.typ {
 		case shtRela:
-			if err := readRelocs(g, name, data, shdrs, i, symtab); err != nil {
+			if err := readRelocs(r, data, shdrs, i, symtab); err != nil {
 				return nil, err
 			}
 		case shtGroup:
-			if err := readGroup(g, name, data, shdrs, i, symtab); err != nil {
+			if err := readGroup(r, data, shdrs, i, symtab); err != nil {
 				return nil, err
 			}
 		}
@@ -265,118 +266,205 @@ func priority(name, base string) int {
 	return n
 }
 
-func readSymbols(g *jitlink.Graph, name string, data []byte, shdrs []shdr, symtab int, shndxTab []byte) error {
+func readSymbols(g *jitlink.Graph, name string, data []byte, shdrs []shdr, symtab int, shndxTab []byte) (*symReader, error) {
 	st := &shdrs[symtab]
 	if st.entsize != 24 {
-		return errf(name, "symbol table entry size %d, want 24", st.entsize)
+		return nil, errf(name, "symbol table entry size %d, want 24", st.entsize)
 	}
 	if st.link >= uint32(len(shdrs)) || shdrs[st.link].typ != shtStrtab {
-		return errf(name, "symbol table has no string table (link %d)", st.link)
+		return nil, errf(name, "symbol table has no string table (link %d)", st.link)
 	}
-	strtab := sectionData(data, &shdrs[st.link])
 	raw := sectionData(data, st)
 	n := len(raw) / 24
+	r := &symReader{g: g, name: name, raw: raw[:n*24], strtab: sectionData(data, &shdrs[st.link]), shndxTab: shndxTab}
 	g.Symbols = make([]*jitlink.Symbol, n)
-	syms := make([]jitlink.Symbol, n)
 	first := int(st.info)
 	if first > n {
 		first = n
 	}
 	g.FirstGlobal = first
+	// Local definitions other than section symbols get no Symbol unless a relocation or a
+	// group names them (materialize): the assembler reaches static functions and variables
+	// through section symbols, so most are never looked up by index. They are all still
+	// checked here, and Graph.Quiet decodes them again for debug tables and messages.
+	kept := 0
 	for i := 1; i < n; i++ {
-		b := raw[i*24:]
-		nameOff := le.Uint32(b)
-		info, other := b[4], b[5]
-		shndx := uint32(le.Uint16(b[6:]))
-		value, size := le.Uint64(b[8:]), le.Uint64(b[16:])
-		sname, ok := cstring(strtab, nameOff)
-		if !ok {
-			return errf(name, "symbol %d: name offset %d out of range", i, nameOff)
+		if !quiet(raw[i*24+4]) {
+			kept++
 		}
-		if shndx == shnXindex {
-			if len(shndxTab) < (i+1)*4 {
-				return errf(name, "symbol %s: extended section index missing", sname)
+	}
+	syms := make([]jitlink.Symbol, kept)
+	var tmp jitlink.Symbol
+	for i := 1; i < n; i++ {
+		if quiet(raw[i*24+4]) {
+			if err := r.decode(i, &tmp, shdrs); err != nil {
+				return nil, err
 			}
-			shndx = le.Uint32(shndxTab[i*4:])
+			r.quiet = true
+			continue
 		}
-		s := &syms[i]
-		s.Name, s.Graph, s.Value, s.Size = sname, g, value, size
-		s.Visibility = jitlink.Visibility(other & 3)
-		switch info >> 4 {
-		case stbLocal:
-			s.Binding = jitlink.Local
-		case stbGlobal, stbUnique:
-			s.Binding = jitlink.Global
-		case stbWeak:
-			s.Binding = jitlink.Weak
-		default:
-			return errf(name, "symbol %s: unknown binding %d", sname, info>>4)
-		}
-		switch info & 0xf {
-		case sttObject, sttCommon:
-			s.Type = jitlink.Object
-		case sttFunc:
-			s.Type = jitlink.Func
-		case sttSection:
-			s.Type = jitlink.SectionSym
-		case sttFile:
-			s.Type = jitlink.FileSym
-		case sttTLS:
-			s.Type = jitlink.TLS
-		case sttGnuIfun:
-			s.Type = jitlink.IFunc
-		}
-		switch {
-		case shndx == shnUndef:
-			s.Def = jitlink.Undefined
-		case shndx == shnAbs:
-			s.Def = jitlink.Absolute
-		case shndx == shnCommon:
-			s.Def = jitlink.Common
-			if value == 0 || value&(value-1) != 0 {
-				s.Value = 1 // alignment must be a power of two; be lenient
-			}
-		case shndx >= shnLoreserve && shndx < shnXindex:
-			return errf(name, "symbol %s: unsupported special section index %#x", sname, shndx)
-		default:
-			sec := g.SectionAt(int(shndx))
-			if sec == nil {
-				if int(shndx) < len(shdrs) && shdrs[shndx].typ == shtGroup {
-					s.Def = jitlink.Absolute // group signature symbol in a group section: meaningless
-					break
-				}
-				if int(shndx) >= len(shdrs) {
-					return errf(name, "symbol %s: section index %d out of range", sname, shndx)
-				}
-				// A symbol in a section that is not loaded (e.g. a string table): treat as absolute.
-				s.Def = jitlink.Absolute
-				break
-			}
-			s.Def, s.Section = jitlink.Defined, sec
-			if s.Type == jitlink.SectionSym {
-				s.Name = sec.Name
-			}
-		}
-		if s.Binding != jitlink.Local {
-			// Versioned names: "foo@@V" defines foo (default version); "foo@V" as a reference
-			// asks for version V; as a definition it is a hidden version, kept under its full name.
-			if at := strings.IndexByte(sname, '@'); at > 0 {
-				if strings.HasPrefix(sname[at:], "@@") {
-					s.Name = sname[:at]
-					if s.Def == jitlink.Undefined {
-						s.Extra().Version = sname[at+2:]
-					}
-				} else if s.Def == jitlink.Undefined {
-					s.Name, s.Extra().Version = sname[:at], sname[at+1:]
-				}
-			}
+		s := &syms[0]
+		syms = syms[1:]
+		if err := r.decode(i, s, shdrs); err != nil {
+			return nil, err
 		}
 		g.Symbols[i] = s
+	}
+	if r.quiet {
+		g.Quiet = r.decodeQuiet
+	}
+	return r, nil
+}
+
+// quiet reports whether a symbol with this st_info byte is left out of Graph.Symbols until
+// something refers to it: a local that is not a section symbol.
+func quiet(info byte) bool {
+	return info>>4 == stbLocal && info&0xf != sttSection
+}
+
+// symReader decodes an object's symbol table (a view of the input).
+type symReader struct {
+	g                     *jitlink.Graph
+	name                  string
+	raw, strtab, shndxTab []byte
+	quiet                 bool             // some symbols were left out
+	slab                  []jitlink.Symbol // for those materialized
+}
+
+// materialize gives symbol i, left out by readSymbols, its Symbol (a relocation or a group
+// refers to it). It reports false for an index that names no symbol.
+func (r *symReader) materialize(i uint32) bool {
+	g := r.g
+	if i == 0 || int(i) >= len(g.Symbols) {
+		return false
+	}
+	if g.Symbols[i] != nil {
+		return true
+	}
+	if !r.quiet {
+		return false
+	}
+	if len(r.slab) == 0 {
+		r.slab = make([]jitlink.Symbol, 16)
+	}
+	s := &r.slab[0]
+	if r.decode(int(i), s, nil) != nil {
+		return false
+	}
+	r.slab = r.slab[1:]
+	g.Symbols[i] = s
+	return true
+}
+
+// decodeQuiet is Graph.Quiet: symbol i decoded again (checked when the object was read).
+func (r *symReader) decodeQuiet(i int) (jitlink.Symbol, bool) {
+	var s jitlink.Symbol
+	if i <= 0 || i >= len(r.g.Symbols) || r.decode(i, &s, nil) != nil {
+		return s, false
+	}
+	return s, true
+}
+
+// decode fills s from symbol record i, checking it. shdrs are the object's section headers
+// while it is being read; nil later, when every record has been checked once.
+func (r *symReader) decode(i int, s *jitlink.Symbol, shdrs []shdr) error {
+	g, name, raw, strtab, shndxTab := r.g, r.name, r.raw, r.strtab, r.shndxTab
+	*s = jitlink.Symbol{}
+	b := raw[i*24:]
+	nameOff := le.Uint32(b)
+	info, other := b[4], b[5]
+	shndx := uint32(le.Uint16(b[6:]))
+	value, size := le.Uint64(b[8:]), le.Uint64(b[16:])
+	sname, ok := cstring(strtab, nameOff)
+	if !ok {
+		return errf(name, "symbol %d: name offset %d out of range", i, nameOff)
+	}
+	if shndx == shnXindex {
+		if len(shndxTab) < (i+1)*4 {
+			return errf(name, "symbol %s: extended section index missing", sname)
+		}
+		shndx = le.Uint32(shndxTab[i*4:])
+	}
+	s.Name, s.Graph, s.Value, s.Size = sname, g, value, size
+	s.Visibility = jitlink.Visibility(other & 3)
+	switch info >> 4 {
+	case stbLocal:
+		s.Binding = jitlink.Local
+	case stbGlobal, stbUnique:
+		s.Binding = jitlink.Global
+	case stbWeak:
+		s.Binding = jitlink.Weak
+	default:
+		return errf(name, "symbol %s: unknown binding %d", sname, info>>4)
+	}
+	switch info & 0xf {
+	case sttObject, sttCommon:
+		s.Type = jitlink.Object
+	case sttFunc:
+		s.Type = jitlink.Func
+	case sttSection:
+		s.Type = jitlink.SectionSym
+	case sttFile:
+		s.Type = jitlink.FileSym
+	case sttTLS:
+		s.Type = jitlink.TLS
+	case sttGnuIfun:
+		s.Type = jitlink.IFunc
+	}
+	switch {
+	case shndx == shnUndef:
+		s.Def = jitlink.Undefined
+	case shndx == shnAbs:
+		s.Def = jitlink.Absolute
+	case shndx == shnCommon:
+		s.Def = jitlink.Common
+		if value == 0 || value&(value-1) != 0 {
+			s.Value = 1 // alignment must be a power of two; be lenient
+		}
+	case shndx >= shnLoreserve && shndx < shnXindex:
+		return errf(name, "symbol %s: unsupported special section index %#x", sname, shndx)
+	default:
+		sec := g.SectionAt(int(shndx))
+		if sec == nil && shdrs == nil {
+			s.Def = jitlink.Absolute // checked when the object was read (below)
+			break
+		}
+		if sec == nil {
+			if int(shndx) < len(shdrs) && shdrs[shndx].typ == shtGroup {
+				s.Def = jitlink.Absolute // group signature symbol in a group section: meaningless
+				break
+			}
+			if int(shndx) >= len(shdrs) {
+				return errf(name, "symbol %s: section index %d out of range", sname, shndx)
+			}
+			// A symbol in a section that is not loaded (e.g. a string table): treat as absolute.
+			s.Def = jitlink.Absolute
+			break
+		}
+		s.Def, s.Section = jitlink.Defined, sec
+		if s.Type == jitlink.SectionSym {
+			s.Name = sec.Name
+		}
+	}
+	if s.Binding != jitlink.Local {
+		// Versioned names: "foo@@V" defines foo (default version); "foo@V" as a reference
+		// asks for version V; as a definition it is a hidden version, kept under its full name.
+		if at := strings.IndexByte(sname, '@'); at > 0 {
+			if strings.HasPrefix(sname[at:], "@@") {
+				s.Name = sname[:at]
+				if s.Def == jitlink.Undefined {
+					s.Extra().Version = sname[at+2:]
+				}
+			} else if s.Def == jitlink.Undefined {
+				s.Name, s.Extra().Version = sname[:at], sname[at+1:]
+			}
+		}
 	}
 	return nil
 }
 
-func readRelocs(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, symtab int) error {
+func readRelocs(r *symReader, data []byte, shdrs []shdr, i, symtab int) error {
+	g, name := r.g, r.name
 	rs := &shdrs[i]
 	target := g.SectionAt(int(rs.info))
 	if target == nil {
@@ -414,7 +502,7 @@ func readRelocs(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, sym
 		if kind == x86_64.None {
 			return errf(name, "section %s offset %#x: unsupported relocation type %s", target.Name, off, RelocName(uint16(typ)))
 		}
-		if sym == 0 || int(sym) >= len(g.Symbols) || g.Symbols[sym] == nil {
+		if !r.materialize(sym) {
 			return errf(name, "section %s offset %#x: %s refers to bad symbol index %d", target.Name, off, RelocName(uint16(typ)), sym)
 		}
 		w := uint64(x86_64.Width(kind))
@@ -443,7 +531,8 @@ func readRelocs(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, sym
 	return nil
 }
 
-func readGroup(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, symtab int) error {
+func readGroup(r *symReader, data []byte, shdrs []shdr, i, symtab int) error {
+	g, name := r.g, r.name
 	gs := &shdrs[i]
 	raw := sectionData(data, gs)
 	if len(raw) < 4 || len(raw)%4 != 0 {
@@ -452,7 +541,7 @@ func readGroup(g *jitlink.Graph, name string, data []byte, shdrs []shdr, i, symt
 	if le.Uint32(raw)&grpComdat == 0 {
 		return nil // a non-COMDAT group just keeps its members
 	}
-	if int(gs.link) != symtab || gs.info == 0 || int(gs.info) >= len(g.Symbols) || g.Symbols[gs.info] == nil {
+	if int(gs.link) != symtab || gs.info > 1<<31 || !r.materialize(gs.info) {
 		return errf(name, "group section %d: bad signature symbol %d", i, gs.info)
 	}
 	sig := g.Symbols[gs.info]

@@ -203,8 +203,21 @@ func checkAgainstDebugELF(t *testing.T, path string, data []byte) (*jitlink.Grap
 	if len(g.Symbols) != len(syms)+1 || g.Symbols[0] != nil {
 		t.Fatalf("%d symbol slots, debug/elf has %d symbols (+ null)", len(g.Symbols), len(syms))
 	}
+	// Every relocation's symbol has its slot; locals nothing names are left out, and
+	// decoded again by SymbolAt.
+	named := map[int]bool{}
+	for _, sec := range g.Sections {
+		for k := 0; sec != nil && k < sec.NumEdges(); k++ {
+			named[int(sec.Edge(k).Target)] = true
+		}
+	}
+	var tmp jitlink.Symbol
 	for i, es := range syms {
-		s := g.Symbols[i+1]
+		quiet := g.Symbols[i+1] == nil
+		if quiet && (elf.ST_BIND(es.Info) != elf.STB_LOCAL || elf.ST_TYPE(es.Info) == elf.STT_SECTION || named[i+1]) {
+			t.Errorf("symbol %d %s (%v %v) left out", i+1, es.Name, elf.ST_BIND(es.Info), elf.ST_TYPE(es.Info))
+		}
+		s := g.SymbolAt(i+1, &tmp)
 		if s == nil {
 			t.Errorf("symbol %d %s missing", i+1, es.Name)
 			continue
@@ -313,8 +326,9 @@ func TestReadObjectModes(t *testing.T) {
 				}
 			}
 			byName := map[string]*jitlink.Symbol{}
-			for _, s := range g.Symbols {
-				if s != nil {
+			for i := range g.Symbols {
+				var tmp jitlink.Symbol
+				if s := g.SymbolAt(i, &tmp); s != nil {
 					byName[s.Name] = s
 				}
 			}
