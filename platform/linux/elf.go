@@ -8,6 +8,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"unsafe"
+
+	"github.com/jitrun/jitrun/jitlink"
 )
 
 // ELF constants used by the readers (names as in the ELF specification).
@@ -225,4 +227,23 @@ func cstring(tab []byte, off uint32) (string, bool) {
 		return "", true
 	}
 	return unsafe.String(&rest[0], n), true
+}
+
+// symType maps an ELF symbol's st_info type to the graph's (NoType for those it has none of).
+func symType(info byte) jitlink.SymType {
+	switch info & 0xf {
+	case sttObject, sttCommon:
+		return jitlink.Object
+	case sttFunc:
+		return jitlink.Func
+	case sttSection:
+		return jitlink.SectionSym
+	case sttFile:
+		return jitlink.FileSym
+	case sttTLS:
+		return jitlink.TLS
+	case sttGnuIfun:
+		return jitlink.IFunc
+	}
+	return jitlink.NoType
 }

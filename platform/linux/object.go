@@ -405,20 +405,7 @@ func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
 	default:
 		return errf(name, "symbol %s: unknown binding %d", sname, info>>4)
 	}
-	switch info & 0xf {
-	case sttObject, sttCommon:
-		s.Type = jitlink.Object
-	case sttFunc:
-		s.Type = jitlink.Func
-	case sttSection:
-		s.Type = jitlink.SectionSym
-	case sttFile:
-		s.Type = jitlink.FileSym
-	case sttTLS:
-		s.Type = jitlink.TLS
-	case sttGnuIfun:
-		s.Type = jitlink.IFunc
-	}
+	s.Type = symType(info)
 	switch {
 	case shndx == shnUndef:
 		s.Def = jitlink.Undefined

@@ -323,16 +323,7 @@ func (l *SharedLib) match(i uint32, name, version string) (ExtSym, bool) {
 	}
 	s := ExtSym{Value: le.Uint64(b[8:]), Size: le.Uint64(b[16:]), Weak: info>>4 == stbWeak}
 	s.Abs = shndx == shnAbs
-	switch info & 0xf {
-	case sttFunc:
-		s.Type = jitlink.Func
-	case sttGnuIfun:
-		s.Type = jitlink.IFunc
-	case sttObject, sttCommon:
-		s.Type = jitlink.Object
-	case sttTLS:
-		s.Type = jitlink.TLS
-	}
+	s.Type = symType(info)
 	return s, true
 }
 
