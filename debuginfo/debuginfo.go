@@ -235,14 +235,22 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 		g := l.Graphs[i]
 		h.Write(append(buf[:0], g.Name...))
 		hashSyms(h, mine, buf)
+		// Where each section went: what the relocated DWARF's addresses follow (through
+		// buf: clang has 266,000 sections).
+		at := buf[:0]
 		for _, s := range g.Sections {
-			if s == nil || s.Discard {
-				continue
+			if s != nil && !s.Discard && s.Kind != jitlink.KindNonAlloc {
+				if len(at)+16 > cap(at) {
+					h.Write(at)
+					at = at[:0]
+				}
+				at = binary.LittleEndian.AppendUint64(at, uint64(s.Index))
+				at = binary.LittleEndian.AppendUint64(at, s.Addr)
 			}
-			if s.Kind != jitlink.KindNonAlloc {
-				// Where each section went: what the relocated DWARF's addresses follow.
-				put(uint64(s.Index))
-				put(s.Addr)
+		}
+		h.Write(at)
+		for _, s := range g.Sections {
+			if s == nil || s.Discard || s.Kind != jitlink.KindNonAlloc {
 				continue
 			}
 			if len(s.Name) < 7 || s.Name[:7] != ".debug_" {
