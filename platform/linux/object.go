@@ -369,14 +369,11 @@ func (r *symReader) decodeQuiet(i int) (jitlink.Symbol, bool) {
 }
 
 // decode returns symbol record i, checking it. shdrs are the object's section headers while
-// it is being read; nil later, when every record has been checked once.
+// it is being read; nil later, when every record has been checked once. (A value, not a
+// pointer into the slab: see readSymbols.)
 func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
 	var sym jitlink.Symbol
-	err := r.decodeInto(i, &sym, shdrs)
-	return sym, err
-}
-
-func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
+	s := &sym
 	g, name, raw, strtab, shndxTab := r.g, r.name, r.raw, r.strtab, r.shndxTab
 	b := raw[i*24:]
 	nameOff := le.Uint32(b)
@@ -385,11 +382,11 @@ func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
 	value, size := le.Uint64(b[8:]), le.Uint64(b[16:])
 	sname, ok := cstring(strtab, nameOff)
 	if !ok {
-		return errf(name, "symbol %d: name offset %d out of range", i, nameOff)
+		return *s, errf(name, "symbol %d: name offset %d out of range", i, nameOff)
 	}
 	if shndx == shnXindex {
 		if len(shndxTab) < (i+1)*4 {
-			return errf(name, "symbol %s: extended section index missing", sname)
+			return *s, errf(name, "symbol %s: extended section index missing", sname)
 		}
 		shndx = le.Uint32(shndxTab[i*4:])
 	}
@@ -403,7 +400,7 @@ func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
 	case stbWeak:
 		s.Binding = jitlink.Weak
 	default:
-		return errf(name, "symbol %s: unknown binding %d", sname, info>>4)
+		return *s, errf(name, "symbol %s: unknown binding %d", sname, info>>4)
 	}
 	s.Type = symType(info)
 	switch {
@@ -417,7 +414,7 @@ func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
 			s.Value = 1 // alignment must be a power of two; be lenient
 		}
 	case shndx >= shnLoreserve && shndx < shnXindex:
-		return errf(name, "symbol %s: unsupported special section index %#x", sname, shndx)
+		return *s, errf(name, "symbol %s: unsupported special section index %#x", sname, shndx)
 	default:
 		sec := g.SectionAt(int(shndx))
 		if sec == nil && shdrs == nil {
@@ -430,7 +427,7 @@ func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
 				break
 			}
 			if int(shndx) >= len(shdrs) {
-				return errf(name, "symbol %s: section index %d out of range", sname, shndx)
+				return *s, errf(name, "symbol %s: section index %d out of range", sname, shndx)
 			}
 			// A symbol in a section that is not loaded (e.g. a string table): treat as absolute.
 			s.Def = jitlink.Absolute
@@ -455,7 +452,7 @@ func (r *symReader) decodeInto(i int, s *jitlink.Symbol, shdrs []shdr) error {
 			}
 		}
 	}
-	return nil
+	return *s, nil
 }
 
 func readRelocs(r *symReader, data []byte, shdrs []shdr, i, symtab int) error {
