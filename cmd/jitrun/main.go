@@ -222,7 +222,12 @@ func run(args []string) int {
 		}
 	}
 	err := d.Link()
-	debuginfo.AfterBackground(func() { debug.SetGCPercent(gc) })
+	if !opts.Lazy {
+		// With --lazy the runtime sets its own collection policy when main starts (a
+		// memory limit: link batches on first calls keep allocating); restoring the
+		// default here, once batch 0's registration is done, would undo it mid-run.
+		debuginfo.AfterBackground(func() { debug.SetGCPercent(gc) })
+	}
 	if err != nil {
 		return fail(err)
 	}
