@@ -192,6 +192,9 @@ func (l *Link) FillEHFrameHdr() {
 		return
 	}
 	lo, hi := l.base, l.base+uint64(len(l.mem))
+	if l.Separate { // code is in the RX segment only
+		lo, hi = l.segs[PermRX].addr, l.segs[PermRX].addr+l.segs[PermRX].size
+	}
 	table := make([]ehEntry, l.ehHdrCap)
 	starts := make([]int, len(l.ehSecs)+1)
 	for i, n := range l.ehFDEs {

@@ -34,6 +34,15 @@ type Memory interface {
 	Protect(addr, size uint64, p Perm) error
 }
 
+// SegmentMemory is a Memory that can also give each permission group of a link an
+// allocation of its own (Link.Separate): next to the same group of earlier links, so that
+// the kernel merges their pages into one mapping once they have the same permission.
+type SegmentMemory interface {
+	Memory
+	// AllocSegment maps size bytes read-write for a segment of permission p.
+	AllocSegment(p Perm, size uint64) (addr uint64, mem []byte, err error)
+}
+
 // Segment is one permission group of a link's memory.
 type Segment struct {
 	Perm       Perm
@@ -45,6 +54,10 @@ type Link struct {
 	Name   string
 	Arch   Arch
 	Graphs []*Graph
+	// Separate lays each permission group out in an allocation of its own (the Memory
+	// must be a SegmentMemory), not the whole link in one: for many small links (lazy
+	// batches), whose one-allocation layouts would each add a mapping per permission.
+	Separate bool
 	// RelocName names an edge's original relocation type for messages.
 	RelocName func(uint16) string
 
@@ -70,8 +83,9 @@ type Link struct {
 	Zero *Symbol
 
 	preinit, inits, finis []*Section
-	base                  uint64
+	base                  uint64 // the one allocation (the lowest segment's, if Separate)
 	mem                   []byte
+	segs                  [PermRWZero + 1]segMem
 	initFrags, finiFrags  []*Section
 	initCodeSize          uint64
 	startStop             map[string][2]uint64 // section name -> [start, end)
@@ -328,7 +342,17 @@ type placed struct {
 	sec  *Section
 	off  uint64
 	size uint64
+	perm Perm
 }
+
+// segMem is where one permission group went: layout offsets [off, off+size) are at addr.
+type segMem struct {
+	off, size, addr uint64
+	mem             []byte
+}
+
+// at returns the address of layout offset off in permission group p.
+func (l *Link) at(p Perm, off uint64) uint64 { return l.segs[p].addr + off - l.segs[p].off }
 
 func alignUp(v, a uint64) uint64 {
 	if a <= 1 {
@@ -423,9 +447,10 @@ func (l *Link) Layout(mem Memory) error {
 	// Offsets are first computed from 0; the segments follow each other page-aligned.
 	var off uint64
 	var places []placed
+	var cur Perm
 	put := func(s *Section) {
 		off = alignUp(off, s.Align)
-		places = append(places, placed{s, off, s.Size})
+		places = append(places, placed{s, off, s.Size, cur})
 		s.Addr = off // relative for now
 		off += s.Size
 	}
@@ -434,6 +459,7 @@ func (l *Link) Layout(mem Memory) error {
 	var stubs, slots, got, ehTerm, ehHdr, initCode, finiCode, dso, tlsTemplate blob
 	var copyOffs, commonOffs []uint64
 	for p := PermRX; p <= PermRWZero; p++ {
+		cur = p
 		off = alignUp(off, pageSize)
 		segStart[p] = off
 		for _, s := range groups[p] {
@@ -515,33 +541,27 @@ func (l *Link) Layout(mem Memory) error {
 	if total == 0 {
 		total = pageSize
 	}
-	base, m, err := mem.Alloc(total)
-	if err != nil {
+	if err := l.allocate(mem, total, segStart); err != nil {
 		return fmt.Errorf("%s: %w", l.Name, err)
 	}
-	l.base, l.mem = base, m
 	l.fill(mem, places, segStart[PermRWZero])
 	for p := PermRX; p <= PermRWZero; p++ {
-		end := total
-		if p < PermRWZero {
-			end = segStart[p+1]
-		}
-		l.Segments = append(l.Segments, Segment{Perm: p, Addr: base + segStart[p], Size: end - segStart[p]})
+		l.Segments = append(l.Segments, Segment{Perm: p, Addr: l.segs[p].addr, Size: l.segs[p].size})
 	}
-	l.StubBase, l.SlotBase, l.GOTBase = base+stubs.off, base+slots.off, base+got.off
+	l.StubBase, l.SlotBase, l.GOTBase = l.at(PermRX, stubs.off), l.at(PermRelro, slots.off), l.at(PermRelro, got.off)
 	if ehTerm.size > 0 {
 		l.EHFrame = eh[0].Addr
-		l.EHFrameSize = base + ehTerm.off + 4 - l.EHFrame
-		l.EHFrameHdr, l.EHFrameHdrSize = base+ehHdr.off, ehHdr.size
+		l.EHFrameSize = l.at(PermR, ehTerm.off) + 4 - l.EHFrame
+		l.EHFrameHdr, l.EHFrameHdrSize = l.at(PermR, ehHdr.off), ehHdr.size
 	}
 	if initCode.size > 0 {
-		l.InitCode = base + initCode.off
+		l.InitCode = l.at(PermRX, initCode.off)
 	}
 	if finiCode.size > 0 {
-		l.FiniCode = base + finiCode.off
+		l.FiniCode = l.at(PermRX, finiCode.off)
 	}
-	l.DSOHandle.Addr = base + dso.off
-	l.TLS.Template = base + tlsTemplate.off
+	l.DSOHandle.Addr = l.at(PermRelro, dso.off)
+	l.TLS.Template = l.at(PermR, tlsTemplate.off)
 	for _, s := range l.TLS.sections {
 		if s.Kind == KindTLSData {
 			s.Addr = l.TLS.Template + s.TLSOffset
@@ -549,10 +569,10 @@ func (l *Link) Layout(mem Memory) error {
 		}
 	}
 	for i, c := range l.Copies {
-		c.Addr = base + copyOffs[i]
+		c.Addr = l.at(PermRW, copyOffs[i])
 	}
 	for i, c := range l.Commons {
-		c.Addr = base + commonOffs[i]
+		c.Addr = l.at(PermRWZero, commonOffs[i])
 	}
 	// __start_SEC / __stop_SEC bounds.
 	l.startStop = map[string][2]uint64{}
@@ -576,6 +596,21 @@ func (l *Link) Layout(mem Memory) error {
 // memory offers it: one call instead of a fault per page).
 func (l *Link) fill(mem Memory, places []placed, written uint64) {
 	pop, _ := mem.(interface{ Populate(addr, size uint64) })
+	if l.Separate {
+		for p := PermRX; p < PermRWZero; p++ {
+			if sg := l.segs[p]; pop != nil && sg.size > 0 {
+				pop.Populate(sg.addr, sg.size)
+			}
+		}
+		for _, pl := range places {
+			sg := &l.segs[pl.perm]
+			pl.sec.Addr = sg.addr + pl.off - sg.off
+			if pl.sec.Data != nil && pl.sec.Kind != KindZeroFill {
+				copy(sg.mem[pl.off-sg.off:pl.off-sg.off+pl.size], pl.sec.Data)
+			}
+		}
+		return
+	}
 	w := runtime.GOMAXPROCS(0)
 	if written < 1<<20 || len(places) < 2 {
 		w = 1
@@ -690,11 +725,83 @@ func (l *Link) assignAddrs() {
 	}
 }
 
-// Region returns the link's one allocation (every segment lies inside it).
-func (l *Link) Region() (addr, size uint64) { return l.base, uint64(len(l.mem)) }
+// allocate gives the link its memory: one allocation of total bytes, the permission groups
+// at their offsets segStart in it, or with Separate one allocation per non-empty group.
+func (l *Link) allocate(mem Memory, total uint64, segStart [PermRWZero + 1]uint64) error {
+	for p := PermRX; p <= PermRWZero; p++ {
+		end := total
+		if p < PermRWZero {
+			end = segStart[p+1]
+		}
+		l.segs[p] = segMem{off: segStart[p], size: end - segStart[p]}
+	}
+	if !l.Separate {
+		base, m, err := mem.Alloc(total)
+		if err != nil {
+			return err
+		}
+		l.base, l.mem = base, m
+		for p := range l.segs {
+			sg := &l.segs[p]
+			sg.addr, sg.mem = base+sg.off, m[sg.off:sg.off+sg.size]
+		}
+		return nil
+	}
+	sm, ok := mem.(SegmentMemory)
+	if !ok {
+		return fmt.Errorf("memory cannot allocate segments separately")
+	}
+	for p := PermRX; p <= PermRWZero; p++ {
+		sg := &l.segs[p]
+		if sg.size == 0 {
+			continue
+		}
+		addr, m, err := sm.AllocSegment(p, sg.size)
+		if err != nil {
+			return err
+		}
+		sg.addr, sg.mem = addr, m
+		if l.mem == nil || addr < l.base {
+			l.base = addr
+		}
+		l.mem = m // non-nil: allocated
+	}
+	return nil
+}
+
+// Region returns the link's one allocation (every segment lies inside it). A Separate
+// link has none: it returns its lowest segment's start and a size of 0 (see Contains).
+func (l *Link) Region() (addr, size uint64) {
+	if l.Separate {
+		return l.base, 0
+	}
+	return l.base, uint64(len(l.mem))
+}
+
+// Contains reports whether addr is in the link's memory.
+func (l *Link) Contains(addr uint64) bool {
+	if !l.Separate {
+		return addr >= l.base && addr-l.base < uint64(len(l.mem))
+	}
+	for _, sg := range l.segs {
+		if addr >= sg.addr && addr-sg.addr < sg.size {
+			return true
+		}
+	}
+	return false
+}
 
 // Mem returns a writable view of [addr, addr+size) of this link's memory.
 func (l *Link) Mem(addr, size uint64) []byte {
+	if l.Separate {
+		for _, sg := range l.segs {
+			if addr >= sg.addr && addr-sg.addr < sg.size || size == 0 && addr == sg.addr+sg.size {
+				o := addr - sg.addr
+				return sg.mem[o : o+size]
+			}
+		}
+		panic(fmt.Sprintf("jitlink: %s: %#x+%#x is not in the link's memory", l.Name, addr, size))
+	}
 	o := addr - l.base
 	return l.mem[o : o+size]
 }

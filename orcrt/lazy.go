@@ -926,6 +926,10 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	l := jitlink.NewLink(name, d.s.arch, graphs)
 	l.RelocName = linux.RelocName
 	l.TLSDescDynamic = linux.TLSDescResolver()
+	// Each segment next to the same permission's of earlier batches (the kernel merges
+	// them): a batch in one allocation of its own would add a mapping per permission, and
+	// clang's first calls make 836 batches (2,907 mappings at exit before this).
+	l.Separate = true
 	if err := l.Scan(); err != nil {
 		return 0, err
 	}
@@ -1017,7 +1021,7 @@ func (d *Dylib) lazyOwns(addr uint64) bool {
 		return true
 	}
 	for _, l := range z.batches {
-		if base, size := l.Region(); addr >= base && addr < base+size {
+		if l.Contains(addr) {
 			return true
 		}
 	}
@@ -1108,7 +1112,7 @@ func (d *Dylib) lazyModules() []dlemu.Module {
 	}
 	for _, l := range z.batches[len(z.phdrs)-1:] {
 		var b phdrBuilder
-		base, _ := l.Region()
+		base, _ := l.Region() // its lowest segment: the others follow at any distance
 		for _, seg := range l.Segments {
 			if seg.Size > 0 {
 				b.add(1, segmentFlags[seg.Perm], seg.Addr-base, seg.Size, 4096)

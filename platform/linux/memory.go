@@ -37,7 +37,24 @@ type LowMemory struct {
 	spare    span   // never-used space below where allocation started (see fixedBase)
 	free     []span // returned ranges, sorted by address, coalesced
 	reserved bool
+	// Arenas for segments allocated on their own (AllocSegment), by final protection:
+	// read-execute, read-only, read-write.
+	arenas [3]arena
 }
+
+// arena is a range of the window handed out to segments of one final protection, one after
+// the other: once each has its final protection the kernel merges them into one mapping
+// with the arena's earlier segments, so many small links (lazy batches) do not each add a
+// mapping per permission (the process's limit, vm.max_map_count, is 65,530).
+type arena struct {
+	next, end uint64
+	chunks    int // chunks taken so far: each is twice the previous, up to arenaMaxChunk
+}
+
+const (
+	arenaChunk    = 1 << 20
+	arenaMaxChunk = 64 << 20
+)
 
 type span struct{ addr, size uint64 }
 
@@ -150,6 +167,61 @@ func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 		}
 	}
 	size = (size + pageMask) &^ pageMask
+	addr, err := m.take(size)
+	if err != nil {
+		return 0, nil, err
+	}
+	_, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(addr), uintptr(size), syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_FIXED, ^uintptr(0), 0)
+	if errno != 0 {
+		return 0, nil, fmt.Errorf("mapping %d bytes at %#x: %v", size, addr, errno)
+	}
+	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
+}
+
+// AllocSegment maps size bytes read-write in the low window for a segment of permission p,
+// right after the last segment of the same final protection (see arena). The caller gives
+// it that protection (Protect) once it is written.
+func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.reserved {
+		if err := m.reserve(); err != nil {
+			return 0, nil, err
+		}
+	}
+	size = (size + pageMask) &^ pageMask
+	a := &m.arenas[0]
+	switch p {
+	case jitlink.PermR, jitlink.PermRelro:
+		a = &m.arenas[1]
+	case jitlink.PermRW, jitlink.PermRWZero:
+		a = &m.arenas[2]
+	}
+	if size > a.end-a.next {
+		chunk := uint64(arenaChunk) << min(a.chunks, 6)
+		chunk = max(min(chunk, arenaMaxChunk), size)
+		addr, err := m.take(chunk)
+		if err != nil {
+			return 0, nil, err
+		}
+		a.next, a.end = addr, addr+chunk
+		a.chunks++
+	}
+	addr := a.next
+	a.next += size
+	// The arena's range is reserved PROT_NONE (never touched, or re-reserved by Free):
+	// making it writable maps nothing yet, and the pages it faults in are zero.
+	_, _, errno := syscall.Syscall(syscall.SYS_MPROTECT, uintptr(addr), uintptr(size), syscall.PROT_READ|syscall.PROT_WRITE)
+	if errno != 0 {
+		return 0, nil, fmt.Errorf("mprotect %#x+%#x: %v", addr, size, errno)
+	}
+	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
+}
+
+// take finds size bytes (page-aligned) of unused window, reserved PROT_NONE. The caller
+// holds m.mu.
+func (m *LowMemory) take(size uint64) (uint64, error) {
 	addr, fromFree := uint64(0), false
 	for i, f := range m.free { // first fit among returned ranges
 		if f.size >= size {
@@ -171,15 +243,10 @@ func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 			addr = m.spare.addr
 			m.spare = span{m.spare.addr + size, m.spare.size - size}
 		default:
-			return 0, nil, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
+			return 0, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
 		}
 	}
-	_, _, errno := syscall.Syscall6(syscall.SYS_MMAP, uintptr(addr), uintptr(size), syscall.PROT_READ|syscall.PROT_WRITE,
-		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_FIXED, ^uintptr(0), 0)
-	if errno != 0 {
-		return 0, nil, fmt.Errorf("mapping %d bytes at %#x: %v", size, addr, errno)
-	}
-	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
+	return addr, nil
 }
 
 // Populate faults in the pages of [addr, addr+size) for writing in one call
