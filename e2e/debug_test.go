@@ -109,6 +109,34 @@ func TestGDBLaunch(t *testing.T) {
 		`local = 14`)
 }
 
+// TestGDBLazy: with --lazy, code linked on a first call is named and unwound too, by gdb
+// alone (the in-memory symbols of the batch that linked it, including a function nothing
+// in its own batch calls: prog_main) and through "jitrun gdb" (its DWARF: file:line and
+// arguments).
+func TestGDBLazy(t *testing.T) {
+	gdb := needTool(t, "gdb")
+	j := jitrun(t)
+	dir := t.TempDir()
+	src := filepath.Join(debugRoot(t), "testdata", "debug")
+	progObj, mainObj := filepath.Join(dir, "prog.o"), filepath.Join(dir, "lazymain.o")
+	sh(t, dir, "gcc", "-g", "-O2", "-Dmain=prog_main", "-c", "-o", progObj, filepath.Join(src, "prog.c"))
+	sh(t, dir, "gcc", "-g", "-O2", "-c", "-o", mainObj, filepath.Join(src, "lazymain.c"))
+	ddir := filepath.Join(dir, "debug")
+	out := tool(t, nil, gdb, "-nx", "-batch", "-ex", "set breakpoint pending on", "-ex", "break leaf", "-ex", "run", "-ex", "bt",
+		"--args", j, "--lazy", "--debug-dir="+ddir, mainObj, progObj)
+	wantAll(t, "gdb --lazy, no setting", out, `#0 .* in leaf \(\)`, `#1 .* in outer \(\)`, `#2 .* in prog_main \(\)`,
+		`#3 .* in main \(\)`, `#4 .* in jitrun_run_main`)
+
+	out = tool(t, nil, j, "gdb", "-nx", "-batch", "-ex", "break leaf", "-ex", "run", "-ex", "bt",
+		"--args", "--lazy", "--debug-dir="+ddir, mainObj, progObj)
+	wantAll(t, "jitrun gdb --lazy", out,
+		`Breakpoint 1, leaf \(depth=2, tag=.*"mid"\) at .*prog\.c:1[12]`,
+		`outer \(n=.*\) at .*prog\.c:28`,
+		`prog_main \(argc=.*\) at .*prog\.c:33`,
+		`main \(argc=.*\) at .*lazymain\.c:6`,
+		`in jitrun_run_main`)
+}
+
 // TestLLDBLaunch: the same with lldb.
 func TestLLDBLaunch(t *testing.T) {
 	lldb := needTool(t, "lldb", "lldb-19")

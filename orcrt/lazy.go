@@ -863,6 +863,27 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		c := graphs[i]
 		t := tf[i]
 		aliases := map[int32]uint32{}
+		alias := func(fk int32) uint32 {
+			if ai, ok := aliases[fk]; ok {
+				return ai
+			}
+			f, fg := z.funcs[fk], z.funcObj[fk]
+			a := &jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local}
+			if z.linked[fg] {
+				a.Def, a.Addr = jitlink.Absolute, atomic.LoadUint64(&z.real[fk])
+			} else {
+				sec := f.Section
+				if cs, ok := secMap[sec]; ok {
+					sec = cs
+				}
+				a.Def, a.Section, a.Value, a.Graph = jitlink.Defined, sec, f.Value, c
+			}
+			a.Res = a
+			ai := uint32(len(c.Symbols))
+			aliases[fk] = ai
+			c.Symbols = append(c.Symbols, a)
+			return ai
+		}
 		for _, cs := range c.Sections {
 			if cs == nil || cs.Kind == jitlink.KindNonAlloc || cs.Discard {
 				continue
@@ -878,7 +899,6 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 				if fk < 0 {
 					continue
 				}
-				f := z.funcs[fk]
 				fg := z.funcObj[fk]
 				if !inBatch[fg] && !z.linked[fg] {
 					if x86_64.IsCall(e.Kind) {
@@ -897,26 +917,15 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 					cs.OwnEdges()
 					shared = false
 				}
-				e = &cs.Edges[ei]
-				ai, ok := aliases[fk]
-				if !ok {
-					a := &jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local}
-					if z.linked[fg] {
-						a.Def, a.Addr = jitlink.Absolute, atomic.LoadUint64(&z.real[fk])
-					} else {
-						sec := f.Section
-						if cs, ok := secMap[sec]; ok {
-							sec = cs
-						}
-						a.Def, a.Section, a.Value, a.Graph = jitlink.Defined, sec, f.Value, c
-					}
-					a.Res = a
-					ai = uint32(len(c.Symbols))
-					aliases[fk] = ai
-					c.Symbols = append(c.Symbols, a)
-				}
-				e.Target = ai
+				cs.Edges[ei].Target = alias(fk)
 			}
+		}
+		// Each of the object's functions gets a symbol defined at its code: its global
+		// symbol now stands for its stub (a proxy), and debuggers, profilers and crash
+		// reports name code by the symbols of the batch that placed it (gdb saw a
+		// function nothing in its own batch called as "??").
+		for _, fk := range z.funcOf[k] {
+			alias(fk)
 		}
 	}
 	name := d.Name + ":" + graphs[0].Name
