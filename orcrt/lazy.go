@@ -105,6 +105,10 @@ type lazyState struct {
 	failed map[int32]error // objects a speculative batch failed to link (their graphs are spent)
 
 	stats LazyStats
+
+	// When traced last read /proc/self/status, and what it said.
+	tracedAt  time.Time
+	tracedWas bool
 }
 
 // LazyStats describes what lazy linking did.
@@ -1190,7 +1194,7 @@ func (z *lazyState) registerDebug(l *jitlink.Link, graphs []*jitlink.Graph) {
 			fmt.Fprintf(o.Stderr, "jitrun: warning: %v\n", err)
 		}
 	}
-	if o.PerfMap || o.JITDump || linux.Traced() {
+	if o.PerfMap || o.JITDump || z.traced() {
 		reg()
 		return
 	}
@@ -1219,6 +1223,19 @@ func (z *lazyState) registerDebug(l *jitlink.Link, graphs []*jitlink.Graph) {
 			}
 		}()
 	}
+}
+
+// traced reports whether a debugger is attached, reading /proc/self/status (20 µs: clang
+// makes 836 first-call batches) at most once a millisecond. Attaching stops the process
+// for far longer than that, so the first batch after an attach reads it again. The caller
+// holds the loader lock.
+func (z *lazyState) traced() bool {
+	now := time.Now()
+	if !z.tracedAt.IsZero() && now.Sub(z.tracedAt) < time.Millisecond {
+		return z.tracedWas
+	}
+	z.tracedWas, z.tracedAt = linux.Traced(), now
+	return z.tracedWas
 }
 
 // stubbed returns the index of the stubbed function r is, or -1. A stubbed function's
