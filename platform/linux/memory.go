@@ -161,11 +161,6 @@ const pageMask = 4095
 func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.reserved {
-		if err := m.reserve(); err != nil {
-			return 0, nil, err
-		}
-	}
 	size = (size + pageMask) &^ pageMask
 	addr, err := m.take(size)
 	if err != nil {
@@ -185,11 +180,6 @@ func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.reserved {
-		if err := m.reserve(); err != nil {
-			return 0, nil, err
-		}
-	}
 	size = (size + pageMask) &^ pageMask
 	a := &m.arenas[0]
 	switch p {
@@ -219,9 +209,14 @@ func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, e
 	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
 }
 
-// take finds size bytes (page-aligned) of unused window, reserved PROT_NONE. The caller
-// holds m.mu.
+// take finds size bytes (page-aligned) of unused window, reserved PROT_NONE, reserving the
+// window on first use. The caller holds m.mu.
 func (m *LowMemory) take(size uint64) (uint64, error) {
+	if !m.reserved {
+		if err := m.reserve(); err != nil {
+			return 0, err
+		}
+	}
 	addr, fromFree := uint64(0), false
 	for i, f := range m.free { // first fit among returned ranges
 		if f.size >= size {
