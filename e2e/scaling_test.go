@@ -80,6 +80,12 @@ var (
 	mapsExitLine = regexp.MustCompile(`(?m)^maps at exit (\d+) (\d+) (\d+)$`)
 )
 
+// withoutMaps is a generated program's output without mapsCounter's lines (the loaders'
+// mapping counts differ; the rest must not).
+func withoutMaps(out []byte) string {
+	return string(mapsExitLine.ReplaceAll(mapsLine.ReplaceAll(out, nil), nil))
+}
+
 // TestMappingsDoNotGrowWithObjects links generated programs of 50 and 500 objects (each an
 // input file of its own) and checks that the program sees the same number of memory
 // mappings at start, give or take a few (the Go heap of the larger link may take another
@@ -99,8 +105,7 @@ func TestMappingsDoNotGrowWithObjects(t *testing.T) {
 			t.Fatalf("%d objects: native %s, jitrun %s: %s", n, nr.status, jr.status, jr.stderr)
 		}
 		// The checksum lines must agree; the mapping counts differ (the loaders differ).
-		strip := func(b []byte) string { return string(mapsExitLine.ReplaceAll(mapsLine.ReplaceAll(b, nil), nil)) }
-		if a, b := strip(nr.stdout), strip(jr.stdout); a != b {
+		if a, b := withoutMaps(nr.stdout), withoutMaps(jr.stdout); a != b {
 			t.Fatalf("%d objects: output differs: native %q, jitrun %q", n, a, b)
 		}
 		m := mapsLine.FindSubmatch(jr.stdout)
@@ -138,7 +143,7 @@ func TestGeneratedArchive(t *testing.T) {
 	if nr.status != "exit 0" || jr.status != "exit 0" {
 		t.Fatalf("native %s, jitrun %s: %s", nr.status, jr.status, jr.stderr)
 	}
-	if a, b := mapsLine.ReplaceAll(nr.stdout, nil), mapsLine.ReplaceAll(jr.stdout, nil); string(a) != string(b) {
+	if a, b := withoutMaps(nr.stdout), withoutMaps(jr.stdout); a != b {
 		t.Fatalf("output differs: native %q, jitrun %q", a, b)
 	}
 	if want := fmt.Sprintf("objects %d functions %d", 40, 160); !regexp.MustCompile(want).Match(jr.stdout) {
@@ -167,8 +172,7 @@ func TestLazyMappingsDoNotGrowWithObjects(t *testing.T) {
 		if nr.status != "exit 0" || jr.status != "exit 0" {
 			t.Fatalf("%d objects: native %s, jitrun %s: %s", n, nr.status, jr.status, jr.stderr)
 		}
-		strip := func(b []byte) string { return string(mapsExitLine.ReplaceAll(mapsLine.ReplaceAll(b, nil), nil)) }
-		if a, b := strip(nr.stdout), strip(jr.stdout); a != b {
+		if a, b := withoutMaps(nr.stdout), withoutMaps(jr.stdout); a != b {
 			t.Fatalf("%d objects: output differs: native %q, jitrun %q", n, a, b)
 		}
 		// Laziness must have linked the objects' code one batch at a time on calls.
