@@ -761,10 +761,9 @@ func (l *Link) allocate(mem Memory, total uint64, segStart [PermRWZero + 1]uint6
 			return err
 		}
 		sg.addr, sg.mem = addr, m
-		if l.mem == nil || addr < l.base {
+		if l.base == 0 || addr < l.base {
 			l.base = addr
 		}
-		l.mem = m // non-nil: allocated
 	}
 	return nil
 }
