@@ -215,6 +215,9 @@ type SymExtra struct {
 	// GOT indices of the TLS entries, set by Scan: a descriptor pair, a {module, offset}
 	// pair, an initial-exec offset (-1: none).
 	TLSDescIndex, TLSGDIndex, GOTTPIndex int32
+	// Code is where the edges Link.Direct accepts go instead of this symbol: a lazily
+	// linked function's code, when the symbol is its stub.
+	Code *Symbol
 }
 
 // Extra returns the symbol's rarely used fields, allocating them on first use (not safe

@@ -60,6 +60,10 @@ type Link struct {
 	Separate bool
 	// RelocName names an edge's original relocation type for messages.
 	RelocName func(uint16) string
+	// Direct, if set, says which edges to a symbol with a SymExtra.Code reach that code
+	// instead of the symbol (lazy linking: direct calls go to a function's code, its
+	// address is its stub).
+	Direct func(kind uint16, addend int64) bool
 
 	GOT []GOTEntry
 	// TLSDescDynamic is the resolver of dynamic TLS descriptors: given the descriptor in
@@ -185,13 +189,17 @@ func live(s *Section) bool {
 	return s != nil && !s.Discard && (s.Kind.Perm() != PermNone || s.Kind == KindTLSData || s.Kind == KindTLSZeroFill)
 }
 
-// target returns the resolved definition an edge refers to.
-func (g *Graph) target(e *Edge, zero *Symbol) *Symbol {
-	s := g.Symbols[e.Target]
-	if s.Res == nil {
-		return zero
+// target returns the resolved definition an edge refers to: for an edge Direct accepts, the
+// definition's code (SymExtra.Code) where it has one.
+func (g *Graph) target(e *Edge, l *Link) *Symbol {
+	r := g.Symbols[e.Target].Res
+	if r == nil {
+		return l.Zero
 	}
-	return s.Res
+	if r.X != nil && r.X.Code != nil && l.Direct != nil && l.Direct(e.Kind, e.Addend) {
+		return r.X.Code
+	}
+	return r
 }
 
 // Needs is what an edge needs from the link, for its target or for the whole link.
@@ -241,7 +249,7 @@ func (l *Link) Scan() error {
 				k += len(blk)
 				for bi := range blk {
 					e := &blk[bi]
-					t := g.target(e, l.Zero)
+					t := g.target(e, l)
 					n, err := l.Arch.Scan(l, sec, e, t)
 					if err != nil {
 						errs[i] = append(errs[i], err)
@@ -847,7 +855,7 @@ func (l *Link) applyEdges(want func(*Section) bool) error {
 				k += len(blk)
 				for bi := range blk {
 					e := &blk[bi]
-					if err := l.Arch.Apply(l, sec, m, e, g.target(e, l.Zero)); err != nil {
+					if err := l.Arch.Apply(l, sec, m, e, g.target(e, l)); err != nil {
 						errs[i] = append(errs[i], err)
 					}
 				}
@@ -1105,7 +1113,7 @@ func (l *Link) DebugSections() ([]DebugSection, error) {
 			e := new(Edge) // the arch interface's pointer escapes
 			for k, ne := 0, p.sec.NumEdges(); k < ne; k++ {
 				*e = p.sec.Edge(k)
-				if err := l.Arch.Apply(l, p.sec, m, e, p.sec.Graph.target(e, l.Zero)); err != nil {
+				if err := l.Arch.Apply(l, p.sec, m, e, p.sec.Graph.target(e, l)); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()

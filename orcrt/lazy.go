@@ -710,25 +710,14 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			batch = append(batch, k)
 		}
 	}
-	// tf[i][j]: the stubbed function slot j of batch object i resolves to, or -1.
-	var tf [][]int32
-	funcsOf := func(g *jitlink.Graph) []int32 {
-		t := make([]int32, len(g.Symbols))
-		for j, s := range g.Symbols {
-			t[j] = -1
-			if s == nil {
-				continue
-			}
-			t[j] = z.stubbed(s.Res)
-		}
-		return t
-	}
-	// Closure under references a stub cannot stand for.
+	// Closure under references a stub cannot stand for. With speculation, the direct calls
+	// to functions whose objects stay unlinked are collected on the way: they are queued
+	// once the batch is known.
+	specOn := z.qcond != nil
+	var calls []int32
 	for i := 0; i < len(batch); i++ {
 		k := batch[i]
 		g := z.graphs[k]
-		t := funcsOf(g)
-		tf = append(tf, t)
 		for _, sec := range g.Sections {
 			h := sec != nil && z.held[k][sec.Index]
 			if sec == nil || sec.Kind == jitlink.KindNonAlloc || sec.Discard && !h || z.split[k] && !h {
@@ -737,18 +726,32 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
 				ev := sec.Edge(ei)
 				e := &ev
-				if x86_64.AddressOnly(e.Kind, e.Addend) {
+				call := x86_64.IsCall(e.Kind)
+				if x86_64.AddressOnly(e.Kind, e.Addend) && !(specOn && call) {
 					continue
 				}
-				fk := t[e.Target]
+				fk := z.stubbed(g.Symbols[e.Target].Res)
 				if fk < 0 {
 					continue
 				}
-				if k := z.funcObj[fk]; !z.linked[k] && !inBatch[k] {
-					inBatch[k] = true
-					batch = append(batch, k)
+				fg := z.funcObj[fk]
+				if z.linked[fg] || inBatch[fg] {
+					continue
 				}
+				if x86_64.AddressOnly(e.Kind, e.Addend) {
+					// Speculation follows direct calls (an address in a table, a vtable,
+					// is much less likely to be called soon).
+					calls = append(calls, fg)
+					continue
+				}
+				inBatch[fg] = true
+				batch = append(batch, fg)
 			}
+		}
+	}
+	for _, fg := range calls {
+		if !inBatch[fg] {
+			z.note(fg, !spec)
 		}
 	}
 	// The graphs this batch links; a split object's is a copy of its held-back sections.
@@ -766,19 +769,47 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if sec == nil || !z.held[k][sec.Index] && sec.Kind != jitlink.KindNonAlloc {
 				continue // its data, linked at start
 			}
-			cs := *sec
-			cs.Graph, cs.Discard, cs.Addr = c, false, 0 // edges copied when first changed
+			cs := *sec // its edges stay shared with the object's: nothing changes them
+			cs.Graph, cs.Discard, cs.Addr = c, false, 0
 			c.Sections[j] = &cs
 			secMap[sec] = &cs
 		}
 		graphs[i] = c
+	}
+	// Each of the batch's functions gets a local symbol at its code, in its own object's
+	// graph: direct calls go there (SymExtra.Code, Link.Direct), not through the stub (a
+	// call cannot observe the difference), and debuggers, profilers and crash reports name
+	// code by the symbols of the batch that placed it (its global symbol stands for its
+	// stub: gdb showed a function nothing in its own batch called as "??").
+	var slab []jitlink.Symbol
+	newSym := func() *jitlink.Symbol {
+		if len(slab) == cap(slab) {
+			slab = make([]jitlink.Symbol, 0, 64) // in chunks: most batches are one object
+		}
+		slab = append(slab, jitlink.Symbol{})
+		return &slab[len(slab)-1]
+	}
+	code := map[int32]*jitlink.Symbol{}
+	for i, k := range batch {
+		c := graphs[i]
+		for _, fk := range z.funcOf[k] {
+			f := z.funcs[fk]
+			sec := f.Section
+			if cs, ok := secMap[sec]; ok {
+				sec = cs
+			}
+			a := newSym()
+			*a = jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local,
+				Def: jitlink.Defined, Section: sec, Value: f.Value, Graph: c}
+			a.Res = a
+			code[fk] = a // added to c.Symbols below, once a split object's copy has them
+		}
 	}
 	// Private symbols (see the comment at the top).
 	cache := map[*jitlink.Symbol]*jitlink.Symbol{}
 	type exposed struct{ r, p *jitlink.Symbol }
 	var exps []exposed
 	l0 := d.link
-	var slab []jitlink.Symbol
 	proxy := func(r *jitlink.Symbol) *jitlink.Symbol {
 		if r == nil {
 			return nil
@@ -786,12 +817,9 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		if p, ok := cache[r]; ok {
 			return p
 		}
-		if len(slab) == cap(slab) {
-			slab = make([]jitlink.Symbol, 0, 256) // proxies are allocated in chunks
-		}
-		slab = append(slab, jitlink.Symbol{Name: r.Name, Type: r.Type, Size: r.Size, Binding: jitlink.Global,
-			Visibility: r.Visibility, Value: r.Value})
-		p := &slab[len(slab)-1]
+		p := newSym()
+		*p = jitlink.Symbol{Name: r.Name, Type: r.Type, Size: r.Size, Binding: jitlink.Global,
+			Visibility: r.Visibility, Value: r.Value}
 		if r.X != nil {
 			// The proxy's own TLS GOT indices are this batch's: only the rest is shared.
 			x := p.Extra()
@@ -816,6 +844,19 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if r.Type == jitlink.IFunc {
 				p.Type = jitlink.Func
 			}
+			// A stubbed function whose code is placed (earlier) or placed by this
+			// batch: direct calls, and references a stub cannot stand for, go to it.
+			if fk := z.stubbed(r); fk >= 0 {
+				if a := code[fk]; a != nil {
+					p.Extra().Code = a
+				} else if z.linked[z.funcObj[fk]] {
+					a := newSym()
+					*a = jitlink.Symbol{Name: r.Name, Type: jitlink.Func, Size: r.Size, Binding: jitlink.Local,
+						Def: jitlink.Absolute, Addr: atomic.LoadUint64(&z.real[fk])}
+					a.Res = a
+					p.Extra().Code = a
+				}
+			}
 		}
 		cache[r] = p
 		return p
@@ -832,7 +873,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			}
 			continue
 		}
-		c.Symbols = make([]*jitlink.Symbol, len(g.Symbols))
+		c.Symbols = make([]*jitlink.Symbol, len(g.Symbols), len(g.Symbols)+len(z.funcOf[k]))
 		var syms []jitlink.Symbol
 		for j, s := range g.Symbols {
 			if s == nil {
@@ -860,76 +901,9 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			}
 		}
 	}
-	// Direct calls, and references a stub cannot stand for, go to the code itself when it
-	// is placed (in this batch or an earlier one); other references to functions whose
-	// code is not, to their stubs, and their objects are queued for speculation.
 	for i, k := range batch {
-		c := graphs[i]
-		t := tf[i]
-		aliases := map[int32]uint32{}
-		alias := func(fk int32) uint32 {
-			if ai, ok := aliases[fk]; ok {
-				return ai
-			}
-			f, fg := z.funcs[fk], z.funcObj[fk]
-			a := &jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local}
-			if z.linked[fg] {
-				a.Def, a.Addr = jitlink.Absolute, atomic.LoadUint64(&z.real[fk])
-			} else {
-				sec := f.Section
-				if cs, ok := secMap[sec]; ok {
-					sec = cs
-				}
-				a.Def, a.Section, a.Value, a.Graph = jitlink.Defined, sec, f.Value, c
-			}
-			a.Res = a
-			ai := uint32(len(c.Symbols))
-			aliases[fk] = ai
-			c.Symbols = append(c.Symbols, a)
-			return ai
-		}
-		for _, cs := range c.Sections {
-			if cs == nil || cs.Kind == jitlink.KindNonAlloc || cs.Discard {
-				continue
-			}
-			shared := c != z.graphs[k]
-			for ei, ne := 0, cs.NumEdges(); ei < ne; ei++ {
-				ev := cs.Edge(ei)
-				e := &ev
-				if int(e.Target) >= len(t) {
-					continue // retargeted already
-				}
-				fk := t[e.Target]
-				if fk < 0 {
-					continue
-				}
-				fg := z.funcObj[fk]
-				if !inBatch[fg] && !z.linked[fg] {
-					if x86_64.IsCall(e.Kind) {
-						// Speculation follows direct calls (an address in a table, a
-						// vtable, is much less likely to be called soon).
-						z.note(fg, !spec)
-					}
-					continue
-				}
-				if !x86_64.IsCall(e.Kind) && x86_64.AddressOnly(e.Kind, e.Addend) {
-					continue
-				}
-				if shared || cs.Rela != nil {
-					// A split object's section copy shares the object's edges until now;
-					// edges still in the input's relocation records are decoded to change.
-					cs.OwnEdges()
-					shared = false
-				}
-				cs.Edges[ei].Target = alias(fk)
-			}
-		}
-		// Each of the object's functions gets a symbol defined at its code: its global
-		// symbol now stands for its stub (a proxy), and debuggers, profilers and crash
-		// reports name code by the symbols of the batch that placed it (gdb saw a
-		// function nothing in its own batch called as "??").
 		for _, fk := range z.funcOf[k] {
-			alias(fk)
+			graphs[i].Symbols = append(graphs[i].Symbols, code[fk])
 		}
 	}
 	name := d.Name + ":" + graphs[0].Name
@@ -939,6 +913,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	l := jitlink.NewLink(name, d.s.arch, graphs)
 	l.RelocName = linux.RelocName
 	l.TLSDescDynamic = linux.TLSDescResolver()
+	l.Direct = lazyDirect
 	// Each segment next to the same permission's of earlier batches (the kernel merges
 	// them): a batch in one allocation of its own would add a mapping per permission, and
 	// clang's first calls make 836 batches (2,907 mappings at exit before this).
@@ -994,6 +969,12 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		}
 	}
 	return len(batch), nil
+}
+
+// lazyDirect is a batch's Link.Direct: direct calls and jumps, and references a stub cannot
+// stand for (an offset into the function), reach a function's code; its address is its stub.
+func lazyDirect(kind uint16, addend int64) bool {
+	return x86_64.IsCall(kind) || !x86_64.AddressOnly(kind, addend)
 }
 
 // describe prints the lazy state for --map.
