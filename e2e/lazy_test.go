@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -343,5 +344,88 @@ func TestLazyDlopenStress(t *testing.T) {
 		if st := lazyStatsLine(t, r.stderr); st == nil || st.onCall+st.spec == 0 {
 			t.Errorf("%s: nothing linked lazily: %+v", v.name, st)
 		}
+	}
+}
+
+// specHub calls eight functions, each in an object of its own: linking hub on its first
+// call queues their objects for speculation (its direct calls).
+const specHub = `int spoke1(int), spoke2(int), spoke3(int), spoke4(int), spoke5(int), spoke6(int), spoke7(int), spoke8(int);
+int hub(int x) {
+	if (x)
+		return spoke1(x) + spoke2(x) + spoke3(x) + spoke4(x) + spoke5(x) + spoke6(x) + spoke7(x) + spoke8(x);
+	return 7;
+}
+`
+
+// specMain waits until speculation has taken hub's callees, times each one's first call, and
+// stays until the stalled speculative batch has tried to commit.
+const specMain = `#include <stdio.h>
+#include <time.h>
+int hub(int), spoke1(int), spoke2(int), spoke3(int), spoke4(int), spoke5(int), spoke6(int), spoke7(int), spoke8(int);
+static int (*const spokes[])(int) = {spoke1, spoke2, spoke3, spoke4, spoke5, spoke6, spoke7, spoke8};
+static double now(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+int main(void) {
+	printf("hub %d\n", hub(0));
+	struct timespec pause = {0, 200 * 1000 * 1000};
+	nanosleep(&pause, 0);
+	double slowest = 0;
+	for (int i = 0; i < 8; i++) {
+		double t0 = now();
+		printf("spoke%d %d\n", i + 1, spokes[i](3));
+		double t = now() - t0;
+		if (t > slowest)
+			slowest = t;
+	}
+	printf("hub %d\n", hub(1));
+	if (slowest > 1.0)
+		printf("a first call took %.0f ms\n", slowest * 1000);
+	struct timespec rest = {3, 0}; /* past the stalled batch's commit */
+	nanosleep(&rest, 0);
+	return 0;
+}
+`
+
+// TestSpeculationNeverBlocks: speculation must never make a program thread wait. The
+// speculative batch that links hub's eight callees is stalled for 2 s (a test hook) after it
+// has read their graphs; meanwhile main calls each of them: every first call must link on
+// its own at once (before, the speculative batch held the loader lock and the first call
+// waited for it), the output must be the native program's, and the stalled batch must be
+// dropped at its commit, its objects linked by then. Under a race-detecting jitrun.
+func TestSpeculationNeverBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds jitrun with -race")
+	}
+	j := jitrunRace(t)
+	dir := t.TempDir()
+	files := map[string]string{"main.c": specMain, "hub.c": specHub}
+	for i := 1; i <= 8; i++ {
+		files[fmt.Sprintf("spoke%d.c", i)] = fmt.Sprintf("int spoke%d(int x) { return x * %d + %d; }\n", i, i, i*i)
+	}
+	var objs []string
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sh(t, dir, "gcc", "-O2", "-c", name)
+		objs = append(objs, strings.TrimSuffix(name, ".c")+".o")
+	}
+	sort.Strings(objs)
+	sh(t, dir, "gcc", append([]string{"-o", "native"}, objs...)...)
+	native := runAt(t, dir, filepath.Join(dir, "native"))
+	args := append([]string{j, "--argv0=native", "--stats", "--lazy", "--speculate"}, objs...)
+	r := runAtEnv(t, dir, []string{"JITRUN_TEST_SPECULATION_DELAY=2s", "GORACE=halt_on_error=1 exitcode=66"}, args...)
+	if r.status != native.status || string(r.stdout) != string(native.stdout) || bytes.Contains(r.stderr, []byte("DATA RACE")) {
+		t.Fatalf("%s, want %s\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.status, native.status, r.stdout, native.stdout, head(r.stderr, 4000))
+	}
+	st := lazyStatsLine(t, r.stderr)
+	if st == nil || st.onCall < 9 {
+		t.Errorf("want hub and its 8 callees linked on their first calls: %+v\n%s", st, r.stderr)
+	}
+	if !bytes.Contains(r.stderr, []byte("speculative batches dropped")) {
+		t.Errorf("the stalled speculative batch was not dropped:\n%s", r.stderr)
 	}
 }

@@ -38,12 +38,15 @@ package orcrt
 // addresses, unlinked deferred functions their stubs, library symbols fresh external symbols
 // (whose stub or copy, if this batch makes the first, becomes the canonical address). Direct
 // calls to functions whose code is placed (in the batch or earlier) go straight to the code,
-// not through the stub: a call cannot observe the difference.
+// not through the stub (a call cannot observe the difference): the function's proxy names
+// its code (SymExtra.Code), which the edges lazyDirect accepts reach (Link.Direct).
 //
-// Speculation (Options.Speculate): after main starts, a goroutine links, in small batches
-// and under the same lock, the deferred objects that already linked code refers to, those
-// referred to by code linked on a call first (newest first), so that their first calls find
-// them linked. A program thread waits for at most one such batch.
+// Speculation (Options.Speculate): after main starts, a goroutine links, in small batches,
+// the deferred objects that already linked code calls, those called by code linked on a
+// call first (newest first), so that their first calls find them linked. It never makes a
+// program thread wait: it links copies of the objects' graphs without the loader lock and
+// takes the lock only to publish a finished batch, which it drops if a first call linked
+// one of its objects meanwhile (materialize).
 //
 // Only the program's dylib is linked lazily: a dlopen'ed dylib is linked whole, so that
 // dlclose has one batch to undo.
@@ -74,10 +77,14 @@ type lazyState struct {
 	d    *Dylib
 	base uint32 // process-wide index of funcs[0]
 
-	graphs   []*jitlink.Graph  // deferred objects (lazy, or split: their code)
-	split    []bool            // per deferred object: its data is in batch 0
-	held     [][]bool          // per deferred object, by section index: held back from batch 0
-	linked   []bool            // per lazy object (under the loader lock)
+	graphs []*jitlink.Graph // deferred objects (lazy, or split: their code)
+	split  []bool           // per deferred object: its data is in batch 0
+	held   [][]bool         // per deferred object, by section index: held back from batch 0
+	linked []atomic.Bool    // per lazy object: published (set under the loader lock)
+	// Per lazy object: a first-call batch links (or linked) its graph in place, and how
+	// many speculative batches are reading its graph now (see materialize).
+	inPlace  []atomic.Bool
+	readers  []atomic.Int32
 	funcs    []*jitlink.Symbol // stubbed functions (the definitions that won)
 	funcObj  []int32           // per function: its object (index in graphs)
 	funcOf   [][]int32         // per lazy object: its functions
@@ -106,6 +113,11 @@ type lazyState struct {
 
 	stats LazyStats
 
+	// specDelay stalls each speculative batch after it has read the graphs it links: a test
+	// hook (JITRUN_TEST_SPECULATION_DELAY, a duration) showing that first calls do not wait
+	// for speculation.
+	specDelay time.Duration
+
 	// When traced last read /proc/self/status, and what it said.
 	tracedAt  time.Time
 	tracedWas bool
@@ -121,6 +133,7 @@ type LazyStats struct {
 	Speculative int // linked by speculation
 	Batches     int // link batches on first calls
 	SpecBatches int // speculative link batches
+	SpecDropped int // speculative batches dropped: a first call linked one of their objects first
 	Stubs       int // lazy stubs
 	Mappings    int // the process's memory mappings (at exit)
 	OnCallTime  time.Duration
@@ -135,6 +148,9 @@ func (s LazyStats) Write(w interface{ Write([]byte) (int, error) }) {
 	fmt.Fprintf(w, "jitrun: lazy: %d of %d objects linked (%d at start, %d on first call in %d batches, %d speculatively in %d batches); %d deferred (%d with data linked at start), %d stubs; %.2f ms linking on calls, %.2f ms speculating\n",
 		s.Linked(), s.Objects, s.Eager, s.OnCall, s.Batches, s.Speculative, s.SpecBatches, s.Candidates, s.Split, s.Stubs,
 		float64(s.OnCallTime.Microseconds())/1000, float64(s.SpecTime.Microseconds())/1000)
+	if s.SpecDropped > 0 {
+		fmt.Fprintf(w, "jitrun: lazy: %d speculative batches dropped (a first call linked one of their objects first)\n", s.SpecDropped)
+	}
 	if s.Mappings > 0 {
 		fmt.Fprintf(w, "jitrun: lazy: %d memory mappings at exit\n", s.Mappings)
 	}
@@ -480,7 +496,9 @@ func (d *Dylib) lazySplit() error {
 		}
 		z.funcOf = append(z.funcOf, fs)
 	}
-	z.linked = make([]bool, len(z.graphs))
+	z.linked = make([]atomic.Bool, len(z.graphs))
+	z.inPlace = make([]atomic.Bool, len(z.graphs))
+	z.readers = make([]atomic.Int32, len(z.graphs))
 	z.queued = make([]bool, len(z.graphs))
 	z.real = make([]uint64, len(z.funcs))
 	for i, g := range d.graphs {
@@ -607,6 +625,7 @@ func (d *Dylib) lazyStart() {
 	debug.SetMemoryLimit(int64(ms.HeapAlloc)*2 + 512<<20)
 	debug.SetGCPercent(-1)
 	if d.s.opts.Speculate && len(z.graphs) > 0 {
+		z.specDelay, _ = time.ParseDuration(os.Getenv("JITRUN_TEST_SPECULATION_DELAY"))
 		z.qcond = sync.NewCond(&z.qmu)
 		go z.speculate()
 	}
@@ -629,11 +648,11 @@ func (z *lazyState) note(k int32, hot bool) {
 	z.qmu.Unlock()
 }
 
-// specBatch is how many objects one speculative batch links: small enough that a program
-// thread waiting for the loader lock waits for at most a few milliseconds.
+// specBatch is how many objects one speculative batch links: a batch is dropped whole when a
+// first call links one of its objects first.
 const specBatch = 8
 
-// speculate links queued lazy objects in the background, one batch per lock hold.
+// speculate links queued lazy objects in the background, a batch at a time.
 func (z *lazyState) speculate() {
 	for {
 		z.qmu.Lock()
@@ -650,50 +669,73 @@ func (z *lazyState) speculate() {
 			z.cold = z.cold[1:]
 		}
 		z.qmu.Unlock()
-		// The loader lock is re-entrant per OS thread: keep this goroutine on one thread
-		// while it holds the lock.
-		runtime.LockOSThread()
-		lk := &z.d.s.dls.lock
-		lk.Lock()
 		var want []int32
 		for _, k := range take {
-			if !z.linked[k] {
+			if !z.linked[k].Load() {
 				want = append(want, k)
 			}
 		}
 		if len(want) > 0 {
-			start := time.Now()
-			n, err := z.materialize(want, true)
-			if err != nil {
+			// Linked without the loader lock, which only the batch's commit takes
+			// (materialize): a program thread's first call never waits for this.
+			if _, err := z.materialize(want, true); err != nil {
 				// Not fatal here (the program may never call these): their first call
 				// reports it. Speculation stops.
-				lk.Unlock()
-				runtime.UnlockOSThread()
 				return
 			}
-			z.stats.Speculative += n
-			z.stats.SpecBatches++
-			z.stats.SpecTime += time.Since(start)
 		}
-		lk.Unlock()
-		runtime.UnlockOSThread()
 	}
 }
 
 // materialize links deferred objects want (with the deferred objects they refer to in ways a
 // stub cannot stand for) as one link batch and points their functions' stubs at their code.
-// The caller holds the loader lock. It returns the number of objects linked.
+// It returns the number of objects linked.
 //
-// A lazy object's graph is linked in place: nothing else reads it (its global symbols, which
-// other objects bind to and dlsym reads, are swapped out of its symbol table, not changed).
-// A split object's graph was part of batch 0, whose debugger registration may still be
-// reading it: the batch links a copy of its held-back sections and of its symbols.
+// On a first call (spec false) the caller holds the loader lock. A lazy object's graph is
+// then linked in place: nothing else reads it (its global symbols, which other objects bind
+// to and dlsym reads, are swapped out of its symbol table, not changed). A split object's
+// graph was part of batch 0, whose debugger registration may still be reading it: the batch
+// links a copy of its held-back sections and of its symbols.
+//
+// Speculation (spec true) must never make a program thread wait, so it runs without the
+// loader lock and links copies of every graph, changing nothing shared until its commit,
+// which takes the lock for the few steps that publish the batch. A first call does not wait
+// for a speculative batch: it links what it needs itself, and the speculative batch is
+// dropped at its commit if any of its objects got linked meanwhile, or if a library symbol
+// it gave a stub or copy (the canonical address) got one from another batch. The two
+// coordinate on each object's graph without a lock: a speculative batch counts itself a
+// reader (readers) while it copies the graph, and backs off if a first call links it in
+// place (inPlace); a first call links in place only when no speculative batch is reading,
+// else it copies too.
 func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	d := z.d
+	start := time.Now()
 	inBatch := map[int32]bool{}
 	var batch []int32
+	var reading []int32 // objects whose graphs this speculative batch reads (readers)
+	release := func() {
+		for _, k := range reading {
+			z.readers[k].Add(-1)
+		}
+		reading = nil
+	}
+	defer release()
+	// claim records a speculative batch as a reader of object k's graph: false if a first
+	// call links it (or linked it) in place, or it is linked.
+	claim := func(k int32) bool {
+		if !spec {
+			return true
+		}
+		z.readers[k].Add(1)
+		if z.inPlace[k].Load() || z.linked[k].Load() {
+			z.readers[k].Add(-1)
+			return false
+		}
+		reading = append(reading, k)
+		return true
+	}
 	defer func() {
-		if err != nil {
+		if err != nil && !spec {
 			// The batch's graphs are spent (linked in place, in part): a later call of
 			// one of its functions reports the error instead of linking again.
 			if z.failed == nil {
@@ -705,10 +747,13 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		}
 	}()
 	for _, k := range want {
-		if !z.linked[k] && !inBatch[k] {
+		if !z.linked[k].Load() && !inBatch[k] && claim(k) {
 			inBatch[k] = true
 			batch = append(batch, k)
 		}
+	}
+	if len(batch) == 0 {
+		return 0, nil
 	}
 	// Closure under references a stub cannot stand for. With speculation, the direct calls
 	// to functions whose objects stay unlinked are collected on the way: they are queued
@@ -735,7 +780,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 					continue
 				}
 				fg := z.funcObj[fk]
-				if z.linked[fg] || inBatch[fg] {
+				if z.linked[fg].Load() || inBatch[fg] {
 					continue
 				}
 				if x86_64.AddressOnly(e.Kind, e.Addend) {
@@ -743,6 +788,9 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 					// is much less likely to be called soon).
 					calls = append(calls, fg)
 					continue
+				}
+				if !claim(fg) {
+					return 0, nil // a first call links it: this speculative batch waits for nothing
 				}
 				inBatch[fg] = true
 				batch = append(batch, fg)
@@ -754,12 +802,21 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			z.note(fg, !spec)
 		}
 	}
-	// The graphs this batch links; a split object's is a copy of its held-back sections.
+	// The graphs this batch links: a copy of the held-back sections of a split object, and
+	// of any object a speculative batch is reading (or, for one, of every object).
+	copied := make([]bool, len(batch))
+	for i, k := range batch {
+		copied[i] = z.split[k] || spec
+		if !copied[i] {
+			z.inPlace[k].Store(true) // then readers: see materialize's comment
+			copied[i] = z.readers[k].Load() > 0
+		}
+	}
 	secMap := map[*jitlink.Section]*jitlink.Section{}
 	graphs := make([]*jitlink.Graph, len(batch))
 	for i, k := range batch {
 		g := z.graphs[k]
-		if !z.split[k] {
+		if !copied[i] {
 			graphs[i] = g
 			continue
 		}
@@ -807,7 +864,10 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	}
 	// Private symbols (see the comment at the top).
 	cache := map[*jitlink.Symbol]*jitlink.Symbol{}
-	type exposed struct{ r, p *jitlink.Symbol }
+	type exposed struct {
+		r, p *jitlink.Symbol
+		was  uint64 // r.Addr when the proxy was made
+	}
 	var exps []exposed
 	l0 := d.link
 	proxy := func(r *jitlink.Symbol) *jitlink.Symbol {
@@ -830,17 +890,17 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		case r.Type == jitlink.TLS && r.Def != jitlink.External:
 			p.Def, p.Addr, p.Target = jitlink.External, r.Addr, uint64(l0.TLS.TPOff)
 			p.Extra().TLSModule = l0.TLS.ModID
-		case r.Def == jitlink.External && (r.Type == jitlink.TLS || r.Addr == 0 || r.Addr >= 1<<31):
-			p.Def, p.Addr, p.Target = jitlink.External, r.Addr, r.Target
+		case r.Def == jitlink.External && (r.Type == jitlink.TLS || extAddr(r) == 0 || extAddr(r) >= 1<<31):
+			p.Def, p.Addr, p.Target = jitlink.External, extAddr(r), r.Target
 			if r.X != nil {
 				p.Extra().TLSModule = r.X.TLSModule
 			}
 			if r.Type != jitlink.TLS {
-				exps = append(exps, exposed{r, p})
+				exps = append(exps, exposed{r, p, p.Addr})
 			}
 		default:
 			// Placed already (or a stub): its canonical address.
-			p.Def, p.Addr = jitlink.Absolute, r.Addr
+			p.Def, p.Addr = jitlink.Absolute, extAddr(r)
 			if r.Type == jitlink.IFunc {
 				p.Type = jitlink.Func
 			}
@@ -849,7 +909,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if fk := z.stubbed(r); fk >= 0 {
 				if a := code[fk]; a != nil {
 					p.Extra().Code = a
-				} else if z.linked[z.funcObj[fk]] {
+				} else if z.linked[z.funcObj[fk]].Load() {
 					a := newSym()
 					*a = jitlink.Symbol{Name: r.Name, Type: jitlink.Func, Size: r.Size, Binding: jitlink.Local,
 						Def: jitlink.Absolute, Addr: atomic.LoadUint64(&z.real[fk])}
@@ -863,7 +923,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	}
 	for i, k := range batch {
 		g, c := z.graphs[k], graphs[i]
-		if !z.split[k] {
+		if !copied[i] {
 			// In place: each global slot becomes the proxy of what it resolved to (the
 			// object's own functions included: their stubs), the symbols themselves stay.
 			for j := g.FirstGlobal; j < len(g.Symbols); j++ {
@@ -906,6 +966,10 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			graphs[i].Symbols = append(graphs[i].Symbols, code[fk])
 		}
 	}
+	release() // a speculative batch reads only its copies from here on
+	if spec && z.specDelay > 0 {
+		time.Sleep(z.specDelay)
+	}
 	name := d.Name + ":" + graphs[0].Name
 	if len(graphs) > 1 {
 		name += fmt.Sprintf("+%d", len(graphs)-1)
@@ -927,14 +991,36 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	if err := l.ApplyFixups(); err != nil {
 		return 0, err
 	}
+	if err := protectBatch(l, d.s.mem); err != nil {
+		return 0, err
+	}
+	if spec {
+		// The commit: under the loader lock (re-entrant per OS thread: this goroutine
+		// stays on one while it holds it).
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		lk := &d.s.dls.lock
+		lk.Lock()
+		defer lk.Unlock()
+		stale := false
+		for _, k := range batch {
+			stale = stale || z.linked[k].Load()
+		}
+		for _, x := range exps {
+			stale = stale || (x.p.NeedsStub || x.p.NeedsCopy) && extAddr(x.r) != x.was
+		}
+		if stale {
+			// Its memory stays unused (a hole in the arenas: rare, and bounded by what
+			// speculation links).
+			z.stats.SpecDropped++
+			return 0, nil
+		}
+	}
 	for _, c := range l.Copies { // as in Link
 		copy(l.Mem(c.Addr, c.Size), unsafeBytes(c.Target, c.Size))
 		if err := linux.RedirectData(c.Target, c.Addr); err != nil {
 			return 0, err
 		}
-	}
-	if err := protectBatch(l, d.s.mem); err != nil {
-		return 0, err
 	}
 	if l.EHFrame != 0 {
 		if err := linux.RegisterEHFrame(l.EHFrame); err != nil {
@@ -948,28 +1034,38 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	// address from now on (later batches, dlsym).
 	for _, x := range exps {
 		if x.p.NeedsStub || x.p.NeedsCopy {
-			x.r.Addr = x.p.Addr
+			atomic.StoreUint64(&x.r.Addr, x.p.Addr)
 			x.r.NeedsStub = x.r.NeedsStub || x.p.NeedsStub
 			x.r.NeedsCopy = x.r.NeedsCopy || x.p.NeedsCopy
 		}
 	}
 	z.batches = append(z.batches, l)
-	// Publish: the code is in place and protected; point the stubs at it.
+	// Publish: the code is in place and protected; point the stubs at it (the address
+	// first: a batch that sees the object linked reads it).
 	for _, k := range batch {
-		z.linked[k] = true
 		for _, fk := range z.funcOf[k] {
 			f := z.funcs[fk]
 			sec := f.Section
 			if cs, ok := secMap[sec]; ok {
-				sec = cs // a split object's code, linked from a copy
+				sec = cs // linked from a copy
 			}
 			a := sec.Addr + f.Value
 			atomic.StoreUint64(&z.real[fk], a)
 			linux.StoreSlot(z.slotBase+uint64(fk)*8, a)
 		}
+		z.linked[k].Store(true)
+	}
+	if spec {
+		z.stats.Speculative += len(batch)
+		z.stats.SpecBatches++
+		z.stats.SpecTime += time.Since(start)
 	}
 	return len(batch), nil
 }
+
+// extAddr is a symbol's address, read atomically: a speculative batch reads library symbols'
+// addresses without the loader lock, under which a batch's commit sets them.
+func extAddr(r *jitlink.Symbol) uint64 { return atomic.LoadUint64(&r.Addr) }
 
 // lazyDirect is a batch's Link.Direct: direct calls and jumps, and references a stub cannot
 // stand for (an offset into the function), reach a function's code; its address is its stub.
