@@ -370,7 +370,6 @@ func (d *Dylib) lazySplit() error {
 	l := d.link
 	z := &lazyState{d: d}
 	graphIdx := map[*jitlink.Graph]int32{}
-	funcIdx := map[*jitlink.Symbol]int32{}
 	n := len(d.graphs)
 	mode := make([]int, n)
 	locals := make([][]int32, n)
@@ -409,6 +408,7 @@ func (d *Dylib) lazySplit() error {
 		}
 	}
 	refd := make([]bool, n) // deferred code batch-0 code calls (speculation starts there)
+	spec := d.s.opts.Speculate
 	var mu sync.Mutex
 	for len(front) > 0 {
 		var next []int
@@ -426,6 +426,9 @@ func (d *Dylib) lazySplit() error {
 				for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
 					ev := sec.Edge(ei)
 					e := &ev
+					if x86_64.AddressOnly(e.Kind, e.Addend) && (!spec || !x86_64.IsCall(e.Kind)) {
+						continue // most edges: decided without reading the target
+					}
 					t := g.Symbols[e.Target].Res
 					if t == nil || t.Def != jitlink.Defined || t.Graph == g || t.Section.Kind != jitlink.KindCode {
 						continue
@@ -460,6 +463,12 @@ func (d *Dylib) lazySplit() error {
 		})
 		front = next
 	}
+	views := make([]*jitlink.Graph, n) // what batch 0 links of split objects
+	jitlink.Parallel(n, func(i int) {
+		if mode[i] == modeSplit {
+			views[i] = startView(d.graphs[i], held[i])
+		}
+	})
 	var batch0 []*jitlink.Graph
 	for i, g := range d.graphs {
 		if mode[i] == modeEager {
@@ -467,7 +476,7 @@ func (d *Dylib) lazySplit() error {
 			continue
 		}
 		if mode[i] == modeSplit {
-			batch0 = append(batch0, startView(g, held[i]))
+			batch0 = append(batch0, views[i])
 		}
 		k := int32(len(z.graphs))
 		z.graphs = append(z.graphs, g)
@@ -476,14 +485,12 @@ func (d *Dylib) lazySplit() error {
 		graphIdx[g] = k
 		var fs []int32
 		add := func(s *jitlink.Symbol) {
-			if _, dup := funcIdx[s]; dup {
-				return
-			}
 			fs = append(fs, int32(len(z.funcs)))
-			funcIdx[s] = int32(len(z.funcs))
 			z.funcs = append(z.funcs, s)
 			z.funcObj = append(z.funcObj, k)
 		}
+		// Each function once: a global definition is its object's alone, and the local
+		// functions its start-up data points to are its own locals, each listed once.
 		for j := g.FirstGlobal; j < len(g.Symbols); j++ {
 			s := g.Symbols[j]
 			if s == nil || s.Binding == jitlink.Local || s.Res != s || s.Def != jitlink.Defined || s.Section.Kind != jitlink.KindCode {
