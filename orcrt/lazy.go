@@ -881,8 +881,15 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		if r == nil {
 			return nil
 		}
-		if p, ok := cache[r]; ok {
-			return p
+		// One proxy per library symbol (its stub or copy, if this batch makes one, is
+		// the one canonical address); others may have several (two symbols bound to
+		// one placed definition, in two objects of the batch): each stands for the same
+		// address, and they are most of a batch's proxies, nearly all made once.
+		ext := r.Def == jitlink.External
+		if ext {
+			if p, ok := cache[r]; ok {
+				return p
+			}
 		}
 		p := newSym()
 		*p = jitlink.Symbol{Name: r.Name, Type: r.Type, Size: r.Size, Binding: jitlink.Global,
@@ -925,7 +932,9 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 				}
 			}
 		}
-		cache[r] = p
+		if ext {
+			cache[r] = p
+		}
 		return p
 	}
 	for i, k := range batch {
