@@ -137,7 +137,9 @@ type LazyStats struct {
 	Stubs       int // lazy stubs
 	Mappings    int // the process's memory mappings (at exit)
 	OnCallTime  time.Duration
-	SpecTime    time.Duration
+	// OnCallPhases splits OnCallTime by the steps of a batch (batchPhaseNames).
+	OnCallPhases [numBatchPhases]time.Duration
+	SpecTime     time.Duration
 }
 
 // Linked returns how many objects are linked now.
@@ -148,6 +150,16 @@ func (s LazyStats) Write(w interface{ Write([]byte) (int, error) }) {
 	fmt.Fprintf(w, "jitrun: lazy: %d of %d objects linked (%d at start, %d on first call in %d batches, %d speculatively in %d batches); %d deferred (%d with data linked at start), %d stubs; %.2f ms linking on calls, %.2f ms speculating\n",
 		s.Linked(), s.Objects, s.Eager, s.OnCall, s.Batches, s.Speculative, s.SpecBatches, s.Candidates, s.Split, s.Stubs,
 		float64(s.OnCallTime.Microseconds())/1000, float64(s.SpecTime.Microseconds())/1000)
+	if s.Batches > 0 {
+		var b strings.Builder
+		for i, d := range s.OnCallPhases {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %.2f", batchPhaseNames[i], float64(d.Microseconds())/1000)
+		}
+		fmt.Fprintf(w, "jitrun: lazy: first-call batches, ms: %s\n", b.String())
+	}
 	if s.SpecDropped > 0 {
 		fmt.Fprintf(w, "jitrun: lazy: %d speculative batches dropped (a first call linked one of their objects first)\n", s.SpecDropped)
 	}
@@ -155,6 +167,20 @@ func (s LazyStats) Write(w interface{ Write([]byte) (int, error) }) {
 		fmt.Fprintf(w, "jitrun: lazy: %d memory mappings at exit\n", s.Mappings)
 	}
 }
+
+// The steps of a lazy batch, timed for LazyStats.OnCallPhases.
+const (
+	phaseClosure = iota // which objects the batch links (one pass over their edges)
+	phaseGraphs         // graph copies, code symbols, proxies
+	phaseScan           // jitlink Scan
+	phaseLayout         // allocation, page faults, copying sections
+	phaseFixups         // jitlink ApplyFixups
+	phaseProtect        // mprotect
+	phasePublish        // copies, .eh_frame and debugger registration, stub slots
+	numBatchPhases
+)
+
+var batchPhaseNames = [numBatchPhases]string{"closure", "graphs", "scan", "layout", "fixups", "protect", "publish"}
 
 // LazyStats returns the dylib's lazy-linking statistics so far (zero without laziness).
 func (d *Dylib) LazyStats() LazyStats {
@@ -717,6 +743,13 @@ func (z *lazyState) speculate() {
 func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	d := z.d
 	start := time.Now()
+	var phases [numBatchPhases]time.Duration
+	last := start
+	phase := func(p int) {
+		now := time.Now()
+		phases[p] += now.Sub(last)
+		last = now
+	}
 	inBatch := map[int32]bool{}
 	var batch []int32
 	var reading []int32 // objects whose graphs this speculative batch reads (readers)
@@ -809,6 +842,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			z.note(fg, !spec)
 		}
 	}
+	phase(phaseClosure)
 	// The graphs this batch links: a copy of the held-back sections of a split object, and
 	// of any object a speculative batch is reading (or, for one, of every object).
 	copied := make([]bool, len(batch))
@@ -983,6 +1017,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		}
 	}
 	release() // a speculative batch reads only its copies from here on
+	phase(phaseGraphs)
 	if spec && z.specDelay > 0 {
 		time.Sleep(z.specDelay)
 	}
@@ -1001,15 +1036,19 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	if err := l.Scan(); err != nil {
 		return 0, err
 	}
+	phase(phaseScan)
 	if err := l.Layout(d.s.mem); err != nil {
 		return 0, err
 	}
+	phase(phaseLayout)
 	if err := l.ApplyFixups(); err != nil {
 		return 0, err
 	}
+	phase(phaseFixups)
 	if err := protectBatch(l, d.s.mem); err != nil {
 		return 0, err
 	}
+	phase(phaseProtect)
 	if spec {
 		// The commit: under the loader lock (re-entrant per OS thread: this goroutine
 		// stays on one while it holds it).
@@ -1070,6 +1109,12 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			linux.StoreSlot(z.slotBase+uint64(fk)*8, a)
 		}
 		z.linked[k].Store(true)
+	}
+	phase(phasePublish)
+	if !spec {
+		for i, d := range phases {
+			z.stats.OnCallPhases[i] += d
+		}
 	}
 	if spec {
 		z.stats.Speculative += len(batch)
