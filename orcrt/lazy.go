@@ -337,29 +337,33 @@ func (d *Dylib) lazyMode(g *jitlink.Graph) (mode int, held []bool, localStubs []
 		}
 	}
 	// What B refers to joins it, except functions referred to by address.
+	var eb [128]jitlink.Edge // edges are decoded a block at a time (jitlink.Section.EdgeBlock)
 	seen := map[int32]bool{}
 	for len(work) > 0 {
 		sec := work[len(work)-1]
 		work = work[:len(work)-1]
-		for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
-			ev := sec.Edge(ei)
-			e := &ev
-			t := g.Symbols[e.Target]
-			r := t.Res
-			if r == nil || r.Graph != g || r.Def != jitlink.Defined || !liveSection(r.Section) {
-				continue
-			}
-			if r.Section.Kind == jitlink.KindCode {
-				if r.Type != jitlink.Func || !x86_64.AddressOnly(e.Kind, e.Addend) {
-					return modeEager, nil, nil, fmt.Sprintf("data (%s) refers to code (%s%+d)", sec.Name, r.Name, e.Addend)
+		for ei, ne := 0, sec.NumEdges(); ei < ne; {
+			blk := sec.EdgeBlock(ei, eb[:])
+			ei += len(blk)
+			for bi := range blk {
+				e := &blk[bi]
+				t := g.Symbols[e.Target]
+				r := t.Res
+				if r == nil || r.Graph != g || r.Def != jitlink.Defined || !liveSection(r.Section) {
+					continue
 				}
-				if (r.Binding == jitlink.Local || r.Res != r) && !seen[int32(e.Target)] {
-					seen[int32(e.Target)] = true
-					localStubs = append(localStubs, int32(e.Target))
+				if r.Section.Kind == jitlink.KindCode {
+					if r.Type != jitlink.Func || !x86_64.AddressOnly(e.Kind, e.Addend) {
+						return modeEager, nil, nil, fmt.Sprintf("data (%s) refers to code (%s%+d)", sec.Name, r.Name, e.Addend)
+					}
+					if (r.Binding == jitlink.Local || r.Res != r) && !seen[int32(e.Target)] {
+						seen[int32(e.Target)] = true
+						localStubs = append(localStubs, int32(e.Target))
+					}
+					continue
 				}
-				continue
+				toB(r.Section)
 			}
-			toB(r.Section)
 		}
 	}
 	held = make([]bool, len(g.Sections))
@@ -445,30 +449,34 @@ func (d *Dylib) lazySplit() error {
 			m := mode[i]
 			mu.Unlock()
 			var pull, ref []int
+			var eb [128]jitlink.Edge
 			for _, sec := range g.Sections {
 				if !liveSection(sec) || m == modeSplit && held[i][sec.Index] {
 					continue
 				}
-				for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
-					ev := sec.Edge(ei)
-					e := &ev
-					if x86_64.AddressOnly(e.Kind, e.Addend) && (!spec || !x86_64.IsCall(e.Kind)) {
-						continue // most edges: decided without reading the target
-					}
-					t := g.Symbols[e.Target].Res
-					if t == nil || t.Def != jitlink.Defined || t.Graph == g || t.Section.Kind != jitlink.KindCode {
-						continue
-					}
-					j := int(t.Section.Addr) - 1
-					if j < 0 || d.graphs[j] != t.Graph {
-						continue
-					}
-					if x86_64.AddressOnly(e.Kind, e.Addend) {
-						if x86_64.IsCall(e.Kind) {
-							ref = append(ref, j) // a direct call: likely to happen
+				for ei, ne := 0, sec.NumEdges(); ei < ne; {
+					blk := sec.EdgeBlock(ei, eb[:])
+					ei += len(blk)
+					for bi := range blk {
+						e := &blk[bi]
+						if x86_64.AddressOnly(e.Kind, e.Addend) && (!spec || !x86_64.IsCall(e.Kind)) {
+							continue // most edges: decided without reading the target
 						}
-					} else {
-						pull = append(pull, j)
+						t := g.Symbols[e.Target].Res
+						if t == nil || t.Def != jitlink.Defined || t.Graph == g || t.Section.Kind != jitlink.KindCode {
+							continue
+						}
+						j := int(t.Section.Addr) - 1
+						if j < 0 || d.graphs[j] != t.Graph {
+							continue
+						}
+						if x86_64.AddressOnly(e.Kind, e.Addend) {
+							if x86_64.IsCall(e.Kind) {
+								ref = append(ref, j) // a direct call: likely to happen
+							}
+						} else {
+							pull = append(pull, j)
+						}
 					}
 				}
 			}
@@ -800,6 +808,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	// once the batch is known.
 	specOn := z.qcond != nil
 	var calls []int32
+	var eb [128]jitlink.Edge
 	for i := 0; i < len(batch); i++ {
 		k := batch[i]
 		g := z.graphs[k]
@@ -808,32 +817,35 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if sec == nil || sec.Kind == jitlink.KindNonAlloc || sec.Discard && !h || z.split[k] && !h {
 				continue
 			}
-			for ei, ne := 0, sec.NumEdges(); ei < ne; ei++ {
-				ev := sec.Edge(ei)
-				e := &ev
-				call := x86_64.IsCall(e.Kind)
-				if x86_64.AddressOnly(e.Kind, e.Addend) && !(specOn && call) {
-					continue
+			for ei, ne := 0, sec.NumEdges(); ei < ne; {
+				blk := sec.EdgeBlock(ei, eb[:])
+				ei += len(blk)
+				for bi := range blk {
+					e := &blk[bi]
+					call := x86_64.IsCall(e.Kind)
+					if x86_64.AddressOnly(e.Kind, e.Addend) && !(specOn && call) {
+						continue
+					}
+					fk := z.stubbed(g.Symbols[e.Target].Res)
+					if fk < 0 {
+						continue
+					}
+					fg := z.funcObj[fk]
+					if z.linked[fg].Load() || inBatch[fg] {
+						continue
+					}
+					if x86_64.AddressOnly(e.Kind, e.Addend) {
+						// Speculation follows direct calls (an address in a table, a vtable,
+						// is much less likely to be called soon).
+						calls = append(calls, fg)
+						continue
+					}
+					if !claim(fg) {
+						return 0, nil // a first call links it: this speculative batch waits for nothing
+					}
+					inBatch[fg] = true
+					batch = append(batch, fg)
 				}
-				fk := z.stubbed(g.Symbols[e.Target].Res)
-				if fk < 0 {
-					continue
-				}
-				fg := z.funcObj[fk]
-				if z.linked[fg].Load() || inBatch[fg] {
-					continue
-				}
-				if x86_64.AddressOnly(e.Kind, e.Addend) {
-					// Speculation follows direct calls (an address in a table, a vtable,
-					// is much less likely to be called soon).
-					calls = append(calls, fg)
-					continue
-				}
-				if !claim(fg) {
-					return 0, nil // a first call links it: this speculative batch waits for nothing
-				}
-				inBatch[fg] = true
-				batch = append(batch, fg)
 			}
 		}
 	}
