@@ -83,12 +83,15 @@ type lazyState struct {
 	linked []atomic.Bool    // per lazy object: published (set under the loader lock)
 	// Per lazy object: a first-call batch links (or linked) its graph in place, and how
 	// many speculative batches are reading its graph now (see materialize).
-	inPlace  []atomic.Bool
-	readers  []atomic.Int32
-	funcs    []*jitlink.Symbol // stubbed functions (the definitions that won)
-	funcObj  []int32           // per function: its object (index in graphs)
-	funcOf   [][]int32         // per lazy object: its functions
-	real     []uint64          // per function: its code's address once linked (atomic)
+	inPlace []atomic.Bool
+	readers []atomic.Int32
+	funcs   []*jitlink.Symbol // stubbed functions (the definitions that won)
+	funcObj []int32           // per function: its object (index in graphs)
+	funcOf  [][]int32         // per lazy object: its functions
+	real    []uint64          // per function: its code's address once linked (atomic)
+	// Per function, once linked: an absolute symbol at its code, which later batches'
+	// direct calls reach (SymExtra.Code of their proxies).
+	codeOf   []atomic.Pointer[jitlink.Symbol]
 	stubBase uint64
 	slotBase uint64
 	region   [2]uint64 // the stub table's allocation
@@ -542,6 +545,7 @@ func (d *Dylib) lazySplit() error {
 	z.readers = make([]atomic.Int32, len(z.graphs))
 	z.queued = make([]bool, len(z.graphs))
 	z.real = make([]uint64, len(z.funcs))
+	z.codeOf = make([]atomic.Pointer[jitlink.Symbol], len(z.funcs))
 	for i, g := range d.graphs {
 		if mode[i] != modeEager && refd[i] {
 			k := graphIdx[g]
@@ -969,11 +973,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if fk := z.stubbed(r); fk >= 0 {
 				if a := code[fk]; a != nil {
 					p.Extra().Code = a
-				} else if z.linked[z.funcObj[fk]].Load() {
-					a := newSym()
-					*a = jitlink.Symbol{Name: r.Name, Type: jitlink.Func, Size: r.Size, Binding: jitlink.Local,
-						Def: jitlink.Absolute, Addr: atomic.LoadUint64(&z.real[fk])}
-					a.Res = a
+				} else if a := z.codeOf[fk].Load(); a != nil {
 					p.Extra().Code = a
 				}
 			}
@@ -996,18 +996,28 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			continue
 		}
 		c.Symbols = make([]*jitlink.Symbol, len(g.Symbols), len(g.Symbols)+len(z.funcOf[k]))
-		var syms []jitlink.Symbol
+		// Its own symbols in the sections this batch links are copied: counted first.
+		own := func(j int, s *jitlink.Symbol) (*jitlink.Section, bool) {
+			if s == nil || s.Def != jitlink.Defined {
+				return nil, false
+			}
+			local := j < g.FirstGlobal || s.Binding == jitlink.Local
+			cs := secMap[s.Section]
+			return cs, cs != nil && z.stubbed(s) < 0 && (local || s.Res == s)
+		}
+		nOwn := 0
+		for j, s := range g.Symbols {
+			if _, ok := own(j, s); ok {
+				nOwn++
+			}
+		}
+		syms := make([]jitlink.Symbol, 0, nOwn)
 		for j, s := range g.Symbols {
 			if s == nil {
 				continue
 			}
 			local := j < g.FirstGlobal || s.Binding == jitlink.Local
-			cs := secMap[s.Section]
-			if s.Def == jitlink.Defined && cs != nil && z.stubbed(s) < 0 && (local || s.Res == s) {
-				// Its own symbol in a section this batch links.
-				if syms == nil {
-					syms = make([]jitlink.Symbol, 0, len(g.Symbols)-j)
-				}
+			if cs, ok := own(j, s); ok {
 				syms = append(syms, *s)
 				n := &syms[len(syms)-1]
 				n.Graph, n.Section, n.Res = c, cs, n
@@ -1119,6 +1129,11 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			a := sec.Addr + f.Value
 			atomic.StoreUint64(&z.real[fk], a)
 			linux.StoreSlot(z.slotBase+uint64(fk)*8, a)
+			cs := newSym()
+			*cs = jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local,
+				Def: jitlink.Absolute, Addr: a}
+			cs.Res = cs
+			z.codeOf[fk].Store(cs)
 		}
 		z.linked[k].Store(true)
 	}
