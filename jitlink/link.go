@@ -196,7 +196,7 @@ func (g *Graph) target(e *Edge, l *Link) *Symbol {
 	if r == nil {
 		return l.Zero
 	}
-	if r.X != nil && r.X.Code != nil && l.Direct != nil && l.Direct(e.Kind, e.Addend) {
+	if l.Direct != nil && r.X != nil && r.X.Code != nil && l.Direct(e.Kind, e.Addend) { // (r.X: another cache line)
 		return r.X.Code
 	}
 	return r

@@ -884,7 +884,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 				continue // its data, linked at start
 			}
 			cs := *sec // its edges stay shared with the object's: nothing changes them
-			cs.Graph, cs.Discard, cs.Addr = c, false, 0
+			cs.Graph, cs.Addr = c, 0 // (a debug section of a discarded group stays discarded)
 			c.Sections[j] = &cs
 			secMap[sec] = &cs
 		}
