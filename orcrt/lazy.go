@@ -883,8 +883,10 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			if sec == nil || !z.held[k][sec.Index] && sec.Kind != jitlink.KindNonAlloc {
 				continue // its data, linked at start
 			}
-			cs := *sec // its edges stay shared with the object's: nothing changes them
-			cs.Graph, cs.Addr = c, 0 // (a debug section of a discarded group stays discarded)
+			// Its edges stay shared with the object's (nothing changes them); a debug
+			// section of a discarded group stays discarded.
+			cs := *sec
+			cs.Graph, cs.Addr = c, 0
 			c.Sections[j] = &cs
 			secMap[sec] = &cs
 		}

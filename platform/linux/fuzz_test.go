@@ -79,7 +79,7 @@ func FuzzReadObject(f *testing.F) {
 			if sec == nil {
 				continue
 			}
-			if sec.Index != i || sec.Graph != g {
+			if int(sec.Index) != i || sec.Graph != g {
 				t.Fatalf("section %d: index %d", i, sec.Index)
 			}
 			if sec.Data != nil && uint64(len(sec.Data)) != sec.Size {
@@ -88,7 +88,7 @@ func FuzzReadObject(f *testing.F) {
 			if sec.Align == 0 || sec.Align&(sec.Align-1) != 0 {
 				t.Fatalf("section %s: alignment %d", sec.Name, sec.Align)
 			}
-			if sec.Group < 0 || sec.Group > len(g.Groups) {
+			if sec.Group < 0 || int(sec.Group) > len(g.Groups) {
 				t.Fatalf("section %s: group %d of %d", sec.Name, sec.Group, len(g.Groups))
 			}
 			for k, ne := 0, sec.NumEdges(); k < ne; k++ {
@@ -118,7 +118,7 @@ func FuzzReadObject(f *testing.F) {
 			if s == nil {
 				continue
 			}
-			if s.Def == jitlink.Defined && (s.Section == nil || g.SectionAt(s.Section.Index) != s.Section) {
+			if s.Def == jitlink.Defined && (s.Section == nil || g.SectionAt(int(s.Section.Index)) != s.Section) {
 				t.Fatalf("symbol %d %s: defined without a section of the graph", i, s.Name)
 			}
 			if s.Def == jitlink.Common && (s.Value == 0 || s.Value&(s.Value-1) != 0) {

@@ -159,10 +159,11 @@ func ReadObject(name string, data []byte) (*jitlink.Graph, error) {
 		}
 		secs = append(secs, jitlink.Section{})
 		sec := &secs[len(secs)-1]
-		*sec = jitlink.Section{Name: sname, Graph: g, Index: i, Align: align, Size: s.size,
+		*sec = jitlink.Section{Name: sname, Graph: g, Index: int32(i), Align: align, Size: s.size,
 			Data: sectionData(data, s), Priority: 65535,
 			Merge: s.flags&shfMerge != 0, Strings: s.flags&shfStrings != 0}
-		sec.Kind, sec.Priority = classify(sname, s)
+		kind, prio := classify(sname, s)
+		sec.Kind, sec.Priority = kind, int32(prio)
 		if s.flags&shfTLS != 0 && s.flags&shfAlloc != 0 {
 			if s.typ == shtNobits {
 				sec.Kind = jitlink.KindTLSZeroFill
@@ -552,7 +553,7 @@ func readGroup(r *symReader, data []byte, shdrs []shdr, i, symtab int) error {
 	g.Groups = append(g.Groups, grp)
 	for _, m := range grp.Sections {
 		if sec := g.SectionAt(m); sec != nil {
-			sec.Group = len(g.Groups)
+			sec.Group = int32(len(g.Groups))
 		}
 	}
 	return nil

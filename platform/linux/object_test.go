@@ -170,7 +170,7 @@ func checkAgainstDebugELF(t *testing.T, path string, data []byte) (*jitlink.Grap
 			t.Errorf("section %d %s missing", i, es.Name)
 			continue
 		}
-		if sec.Name != es.Name || sec.Size != es.Size || sec.Index != i || sec.Graph != g {
+		if sec.Name != es.Name || sec.Size != es.Size || int(sec.Index) != i || sec.Graph != g {
 			t.Errorf("section %d: name %q size %d index %d, debug/elf %q size %d", i, sec.Name, sec.Size, sec.Index, es.Name, es.Size)
 		}
 		align := es.Addralign
@@ -387,7 +387,7 @@ func checkPriorities(t *testing.T, g *jitlink.Graph) {
 		}
 		if w, ok := want[s.Name]; ok {
 			found[s.Name] = true
-			if s.Kind != w.kind || s.Priority != w.prio {
+			if s.Kind != w.kind || int(s.Priority) != w.prio {
 				t.Errorf("%s: kind %v priority %d, want %v %d", s.Name, s.Kind, s.Priority, w.kind, w.prio)
 			}
 		}
@@ -441,7 +441,7 @@ int use(int x) { return twice(x) + thrice(x) + thrice<long>(x); }
 			t.Errorf("group %s: sections %v, debug/elf %v", sig, grp.Sections, members)
 		}
 		for _, m := range members {
-			if sec := g.Sections[m]; sec != nil && sec.Group != gi {
+			if sec := g.Sections[m]; sec != nil && int(sec.Group) != gi {
 				t.Errorf("section %s: Group %d, want %d", sec.Name, sec.Group, gi)
 			}
 		}
