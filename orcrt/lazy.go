@@ -583,12 +583,18 @@ func startView(g *jitlink.Graph, held []bool) *jitlink.Graph {
 		}
 	}
 	c.Symbols = make([]*jitlink.Symbol, len(g.Symbols))
-	var stand []jitlink.Symbol
+	standIn := func(s *jitlink.Symbol) bool {
+		return s != nil && s.Def == jitlink.Defined && s.Section != nil && c.Sections[s.Section.Index] != s.Section
+	}
+	n := 0
+	for _, s := range g.Symbols {
+		if standIn(s) {
+			n++
+		}
+	}
+	stand := make([]jitlink.Symbol, 0, n) // counted first: fresh heap, each page a fault
 	for j, s := range g.Symbols {
-		if s != nil && s.Def == jitlink.Defined && s.Section != nil && c.Sections[s.Section.Index] != s.Section {
-			if stand == nil {
-				stand = make([]jitlink.Symbol, 0, len(g.Symbols)-j)
-			}
+		if standIn(s) {
 			stand = append(stand, jitlink.Symbol{Name: s.Name, Type: s.Type, Binding: s.Binding, Size: s.Size,
 				Def: jitlink.Undefined, Graph: c, Res: s.Res})
 			c.Symbols[j] = &stand[len(stand)-1]
