@@ -88,9 +88,8 @@ type lazyState struct {
 	funcs   []*jitlink.Symbol // stubbed functions (the definitions that won)
 	funcObj []int32           // per function: its object (index in graphs)
 	funcOf  [][]int32         // per lazy object: its functions
-	real    []uint64          // per function: its code's address once linked (atomic)
-	// Per function, once linked: an absolute symbol at its code, which later batches'
-	// direct calls reach (SymExtra.Code of their proxies).
+	// Per function, once linked: an absolute symbol at its code (its address is what a
+	// first call returns, and what later batches' direct calls reach: SymExtra.Code).
 	codeOf   []atomic.Pointer[jitlink.Symbol]
 	stubBase uint64
 	slotBase uint64
@@ -234,14 +233,14 @@ func lazyResolve(idx uint64) uint64 {
 		os.Exit(127)
 	}
 	k := int32(idx - uint64(z.base))
-	if a := atomic.LoadUint64(&z.real[k]); a != 0 {
-		return a // another thread linked it while this one was on its way here
+	if a := z.codeOf[k].Load(); a != nil {
+		return a.Addr // another thread linked it while this one was on its way here
 	}
 	lk := &z.d.s.dls.lock
 	lk.Lock()
 	defer lk.Unlock()
-	if a := atomic.LoadUint64(&z.real[k]); a != 0 {
-		return a
+	if a := z.codeOf[k].Load(); a != nil {
+		return a.Addr
 	}
 	f := z.funcs[k]
 	gi := z.funcObj[k]
@@ -260,7 +259,7 @@ func lazyResolve(idx uint64) uint64 {
 	z.stats.OnCall += n
 	z.stats.Batches++
 	z.stats.OnCallTime += time.Since(start)
-	return atomic.LoadUint64(&z.real[k])
+	return z.codeOf[k].Load().Addr
 }
 
 // Object modes under laziness.
@@ -544,7 +543,6 @@ func (d *Dylib) lazySplit() error {
 	z.inPlace = make([]atomic.Bool, len(z.graphs))
 	z.readers = make([]atomic.Int32, len(z.graphs))
 	z.queued = make([]bool, len(z.graphs))
-	z.real = make([]uint64, len(z.funcs))
 	z.codeOf = make([]atomic.Pointer[jitlink.Symbol], len(z.funcs))
 	for i, g := range d.graphs {
 		if mode[i] != modeEager && refd[i] {
@@ -1135,7 +1133,6 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 				sec = cs // linked from a copy
 			}
 			a := sec.Addr + f.Value
-			atomic.StoreUint64(&z.real[fk], a)
 			linux.StoreSlot(z.slotBase+uint64(fk)*8, a)
 			cs := newSym()
 			*cs = jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local,
