@@ -4,8 +4,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/jitrun/jitrun/orcrt"
+	"github.com/jitrun/jitrun/platform/linux"
 )
 
 // TestLazy links three objects with Options.Lazy: the data of the one that defines data is
@@ -87,4 +89,63 @@ void *twice_self(void) { return (void *)twice; }
 			}
 		})
 	}
+}
+
+// TestLazyDirectCalls: a batch linked after its callee's calls the callee's code directly,
+// not through the stub (Link.Direct, SymExtra.Code), while the address it takes of the
+// callee is still the stub.
+func TestLazyDirectCalls(t *testing.T) {
+	if !isolated(t) {
+		return
+	}
+	callee := compile(t, "callee", "long callee(long x) { return x * 3; }\n", "-O1")
+	caller := compile(t, "caller", `long callee(long);
+long caller(long x) { return callee(x) + 1; }
+void *callee_addr(void) { return (void *)callee; }
+`, "-O1", "-fno-optimize-sibling-calls")
+	d := orcrt.NewSession(orcrt.Options{NoDebug: true, Lazy: true}).MainDylib()
+	for _, o := range []string{callee, caller} {
+		if err := d.AddFile(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.AddDefaultLibraries(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Link(); err != nil {
+		t.Fatal(err)
+	}
+	look := func(name string) uint64 {
+		a, err := d.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	stub := look("callee")
+	if got := orcrt.Call(stub, 5); got != 15 { // links callee.o
+		t.Fatalf("callee(5) = %d", got)
+	}
+	if got := orcrt.Call(look("caller"), 5); got != 16 { // links caller.o, after callee.o
+		t.Fatalf("caller(5) = %d", got)
+	}
+	if got := orcrt.Call(look("callee_addr")); got != stub {
+		t.Errorf("callee's address taken by caller.o %#x, want its stub %#x", got, stub)
+	}
+	code, calleeCode := orcrt.LazyCode(d, "caller"), orcrt.LazyCode(d, "callee")
+	if code == 0 || calleeCode == 0 || calleeCode == stub {
+		t.Fatalf("caller's code %#x, callee's %#x (stub %#x)", code, calleeCode, stub)
+	}
+	// The first call instruction (e8 rel32) in caller's code.
+	body := unsafe.Slice((*byte)(linux.Ptr(code)), 32)
+	for i := 0; i+5 <= len(body); i++ {
+		if body[i] == 0xe8 {
+			rel := int32(uint32(body[i+1]) | uint32(body[i+2])<<8 | uint32(body[i+3])<<16 | uint32(body[i+4])<<24)
+			if to := uint64(int64(code) + int64(i) + 5 + int64(rel)); to != calleeCode {
+				t.Errorf("caller calls %#x, want callee's code %#x (its stub is %#x)", to, calleeCode, stub)
+			}
+			return
+		}
+	}
+	t.Fatalf("no call in caller's code: % x", body)
 }
