@@ -390,42 +390,97 @@ int main(void) {
 `
 
 // TestSpeculationNeverBlocks: speculation must never make a program thread wait. The
-// speculative batch that links hub's eight callees is stalled for 2 s (a test hook) after it
-// has read their graphs; meanwhile main calls each of them: every first call must link on
-// its own at once (before, the speculative batch held the loader lock and the first call
-// waited for it), the output must be the native program's, and the stalled batch must be
-// dropped at its commit, its objects linked by then. Under a race-detecting jitrun.
+// speculative batch that links hub's eight callees is stalled for 2 s after it has read their
+// graphs; meanwhile main calls each of them: every first call must link on its own at once
+// (before, the speculative batch held the loader lock and the first call waited for it), the
+// output must be the native program's, and the stalled batch must be dropped at its commit,
+// its objects linked by then. Under a race-detecting jitrun.
 func TestSpeculationNeverBlocks(t *testing.T) {
+	files := map[string]string{"main.c": specMain, "hub.c": specHub}
+	for i := 1; i <= 8; i++ {
+		files[fmt.Sprintf("spoke%d.c", i)] = fmt.Sprintf("int spoke%d(int x) { return x * %d + %d; }\n", i, i, i*i)
+	}
+	if st := stalledSpeculation(t, files); st != nil && st.onCall < 9 {
+		t.Errorf("want hub and its 8 callees linked on their first calls: %+v", st)
+	}
+}
+
+// specAddrMain: while the speculative batch of hub's callees (each takes getpid's address)
+// is stalled, other.o is linked on a call and gives getpid its stub, which is getpid's
+// address from then on; the stalled batch, which made a stub of its own, must be dropped,
+// so that every object sees one address.
+const specAddrMain = `#include <stdio.h>
+#include <time.h>
+int hub(int), spoke1(int), spoke2(int), spoke3(int), spoke4(int), spoke5(int), spoke6(int), spoke7(int), spoke8(int);
+void *other_getpid(void), *spoke1_getpid(void), *spoke2_getpid(void), *spoke3_getpid(void), *spoke4_getpid(void),
+	*spoke5_getpid(void), *spoke6_getpid(void), *spoke7_getpid(void), *spoke8_getpid(void);
+static void *(*const addrs[])(void) = {spoke1_getpid, spoke2_getpid, spoke3_getpid, spoke4_getpid,
+	spoke5_getpid, spoke6_getpid, spoke7_getpid, spoke8_getpid};
+int main(void) {
+	printf("hub %d\n", hub(0));
+	struct timespec pause = {0, 200 * 1000 * 1000}, rest = {3, 0};
+	nanosleep(&pause, 0);
+	void *g = other_getpid();
+	nanosleep(&rest, 0); /* past the stalled batch's commit */
+	int same = 1;
+	for (int i = 0; i < 8; i++)
+		same &= addrs[i]() == g;
+	printf("hub %d\n", hub(1));
+	printf("getpid has one address: %s\n", same ? "yes" : "no");
+	return 0;
+}
+`
+
+// TestSpeculationKeepsLibraryAddresses: a speculative batch that gave a library function its
+// stub (its canonical address, non-PIC code taking it) is dropped if another batch gave it
+// one first: the output (one address everywhere) must be the native program's.
+func TestSpeculationKeepsLibraryAddresses(t *testing.T) {
+	files := map[string]string{"main.c": specAddrMain, "hub.c": specHub,
+		"other.c": "#include <unistd.h>\nvoid *other_getpid(void) { return (void *)getpid; }\n"}
+	for i := 1; i <= 8; i++ {
+		files[fmt.Sprintf("spoke%d.c", i)] = fmt.Sprintf("#include <unistd.h>\nint spoke%d(int x) { return x * %d + %d; }\nvoid *spoke%d_getpid(void) { return (void *)getpid; }\n", i, i, i*i, i)
+	}
+	stalledSpeculation(t, files, "-fno-pic")
+}
+
+// stalledSpeculation compiles files (gcc -O2 and cflags), runs the natively linked program,
+// then runs the objects under a race-detecting jitrun with --lazy --speculate, each
+// speculative batch stalled for 2 s after it has read its graphs (a test hook): the output
+// and exit must be the native program's, and a stalled batch must have been dropped at its
+// commit. It returns the lazy statistics.
+func stalledSpeculation(t *testing.T, files map[string]string, cflags ...string) *lazyStat {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds jitrun with -race")
 	}
 	j := jitrunRace(t)
 	dir := t.TempDir()
-	files := map[string]string{"main.c": specMain, "hub.c": specHub}
-	for i := 1; i <= 8; i++ {
-		files[fmt.Sprintf("spoke%d.c", i)] = fmt.Sprintf("int spoke%d(int x) { return x * %d + %d; }\n", i, i, i*i)
-	}
 	var objs []string
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		sh(t, dir, "gcc", "-O2", "-c", name)
+		sh(t, dir, "gcc", append(append([]string{"-O2"}, cflags...), "-c", name)...)
 		objs = append(objs, strings.TrimSuffix(name, ".c")+".o")
 	}
 	sort.Strings(objs)
-	sh(t, dir, "gcc", append([]string{"-o", "native"}, objs...)...)
+	ld := []string{"-o", "native"}
+	if len(cflags) > 0 && cflags[0] == "-fno-pic" {
+		ld = append(ld, "-no-pie")
+	}
+	sh(t, dir, "gcc", append(ld, objs...)...)
 	native := runAt(t, dir, filepath.Join(dir, "native"))
 	args := append([]string{j, "--argv0=native", "--stats", "--lazy", "--speculate"}, objs...)
 	r := runAtEnv(t, dir, []string{"JITRUN_TEST_SPECULATION_DELAY=2s", "GORACE=halt_on_error=1 exitcode=66"}, args...)
 	if r.status != native.status || string(r.stdout) != string(native.stdout) || bytes.Contains(r.stderr, []byte("DATA RACE")) {
 		t.Fatalf("%s, want %s\nstdout:\n%s\nwant:\n%s\nstderr:\n%s", r.status, native.status, r.stdout, native.stdout, head(r.stderr, 4000))
 	}
-	st := lazyStatsLine(t, r.stderr)
-	if st == nil || st.onCall < 9 {
-		t.Errorf("want hub and its 8 callees linked on their first calls: %+v\n%s", st, r.stderr)
-	}
 	if !bytes.Contains(r.stderr, []byte("speculative batches dropped")) {
 		t.Errorf("the stalled speculative batch was not dropped:\n%s", r.stderr)
 	}
+	st := lazyStatsLine(t, r.stderr)
+	if st == nil {
+		t.Errorf("no lazy statistics:\n%s", r.stderr)
+	}
+	return st
 }
