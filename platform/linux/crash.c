@@ -327,11 +327,35 @@ static void run_program_handler(const struct sigaction *pa, int sig, siginfo_t *
 	// Returning restores the interrupted mask (sigreturn).
 }
 
+// ---- The program's threads ----------------------------------------------------------------
+static __thread int program_thread;
+static int program_running;
+
+void jitrun_program_thread(void) {
+	program_thread = 1;
+	__atomic_store_n(&program_running, 1, __ATOMIC_RELEASE);
+}
+
 static void crash_handler(int sig, siginfo_t *si, void *ucv) {
 	ucontext_t *uc = ucv;
 	int saved_errno = errno;
 	uintptr_t pc = uc->uc_mcontext.gregs[REG_RIP];
 	int sent = si->si_code <= 0; // kill, tkill, raise, sigqueue: not a fault
+	if ((si->si_code == SI_USER || si->si_code == SI_QUEUE) && !program_thread &&
+	    __atomic_load_n(&program_running, __ATOMIC_ACQUIRE)) {
+		// Sent to the process (kill, sigqueue) and taken by one of jitrun's own threads (a
+		// Go runtime thread unblocking signals as it starts another): natively only the
+		// program's threads are there to take it. This thread stops taking it (the mask
+		// sigreturn restores) and it goes to the process again; kill makes jitrun's pid the
+		// sender's, sigqueue keeps the sender and value.
+		sigaddset(&uc->uc_sigmask, sig);
+		if (si->si_code == SI_QUEUE)
+			syscall(SYS_rt_sigqueueinfo, getpid(), sig, si);
+		else
+			kill(getpid(), sig);
+		errno = saved_errno;
+		return;
+	}
 	if (!sent && sig != SIGABRT && pc >= go_text && pc < go_etext && is_handler(&go_actions[sig])) {
 		call_action(&go_actions[sig], sig, si, ucv); // Go's fault: Go's handler, as is
 		errno = saved_errno;
@@ -424,6 +448,7 @@ struct thread_start {
 static void *thread_trampoline(void *p) {
 	struct thread_start s = *(struct thread_start *)p;
 	free(p);
+	program_thread = 1;
 	jitrun_thread_altstack();
 	return s.fn(s.arg);
 }

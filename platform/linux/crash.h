@@ -18,6 +18,10 @@ int jitrun_crash_sigaction(int sig, const struct sigaction *act, struct sigactio
 void jitrun_debug_write_begin(void);
 void jitrun_debug_write_end(void);
 int jitrun_debug_writes_pending(void);
+// jitrun_program_thread marks the calling thread as one of the program's (its main thread,
+// as main starts; threads it creates are marked as they start): a signal sent to the process
+// is for them, not for jitrun's own threads.
+void jitrun_program_thread(void);
 // jitrun_thread_altstack gives the calling thread an alternate signal stack, freed when the
 // thread exits (unless it has one).
 void jitrun_thread_altstack(void);

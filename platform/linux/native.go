@@ -151,6 +151,7 @@ func RunMain(p Program) {
 		C.jitrun_crash_install() // after the Go runtime's handlers, before the program's code
 	}
 	C.jitrun_release_low_fds()
+	C.jitrun_program_thread() // the program's main thread from here on (crash.c)
 	// envp nil: the C side passes libc's own environ, as a native start does.
 	C.jitrun_run_inits(cArray(p.Inits), C.long(len(p.Inits)), C.int(len(p.Argv)), argv, nil)
 	C.jitrun_run_main(C.uintptr_t(p.Main), C.int(len(p.Argv)), argv, nil)

@@ -132,6 +132,17 @@ int main(int argc, char **argv) {
 	} else if (!strcmp(mode, "kill")) {
 		kill(getpid(), SIGSEGV);
 		sleep(5);
+	} else if (!strcmp(mode, "kill-blocked")) {
+		/* Sent to the process while its only thread blocks it: it stays pending (jitrun's
+		   own threads must not take it) until unblocked, then this thread takes it. */
+		sigset_t segv;
+		sigemptyset(&segv);
+		sigaddset(&segv, SIGSEGV);
+		sigprocmask(SIG_BLOCK, &segv, 0);
+		kill(getpid(), SIGSEGV);
+		usleep(200 * 1000);
+		sigprocmask(SIG_UNBLOCK, &segv, 0);
+		sleep(5);
 	} else {
 		return 2;
 	}
