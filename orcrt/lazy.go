@@ -927,10 +927,6 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 	}
 	// Private symbols (see the comment at the top).
 	cache := map[*jitlink.Symbol]*jitlink.Symbol{}
-	type exposed struct {
-		r, p *jitlink.Symbol
-		was  uint64 // r.Addr when the proxy was made
-	}
 	var exps []exposed
 	l0 := d.link
 	proxy := func(r *jitlink.Symbol) *jitlink.Symbol {
@@ -1077,12 +1073,37 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		return 0, err
 	}
 	phase(phaseProtect)
+	n, err := z.commit(l, graphs, batch, secMap, exps, spec, start)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	phase(phasePublish)
+	if !spec {
+		for i, d := range phases {
+			z.stats.OnCallPhases[i] += d
+		}
+	}
+	return n, nil
+}
+
+// exposed is a library symbol a batch's proxy stands for, which had no canonical address in
+// JIT'd memory (stub or copy) when the proxy was made.
+type exposed struct {
+	r, p *jitlink.Symbol
+	was  uint64 // r.Addr when the proxy was made
+}
+
+// commit makes a linked batch part of the program, materialize's last step: copy
+// relocations, unwind and debugger registration, the canonical stubs and copies of library
+// symbols it made first, and its functions' stub slots. A speculative batch commits under the
+// loader lock, or is dropped (0 objects linked) if a first call overtook it.
+func (z *lazyState) commit(l *jitlink.Link, graphs []*jitlink.Graph, batch []int32, secMap map[*jitlink.Section]*jitlink.Section, exps []exposed, spec bool, start time.Time) (int, error) {
 	if spec {
 		// The commit: under the loader lock (re-entrant per OS thread: this goroutine
 		// stays on one while it holds it).
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		lk := &d.s.dls.lock
+		lk := &z.d.s.dls.lock
 		lk.Lock()
 		defer lk.Unlock()
 		stale := false
@@ -1110,7 +1131,7 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			return 0, err
 		}
 	}
-	if o := d.s.opts; !o.NoDebug || o.PerfMap || o.JITDump {
+	if o := z.d.s.opts; !o.NoDebug || o.PerfMap || o.JITDump {
 		z.registerDebug(l, graphs)
 	}
 	// A library symbol this batch gave the first stub or copy: that is its canonical
@@ -1123,6 +1144,11 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 		}
 	}
 	z.batches = append(z.batches, l)
+	nf := 0
+	for _, k := range batch {
+		nf += len(z.funcOf[k])
+	}
+	codes := make([]jitlink.Symbol, nf) // each function's code symbol (codeOf)
 	// Publish: the code is in place and protected; point the stubs at it (the address
 	// first: a batch that sees the object linked reads it).
 	for _, k := range batch {
@@ -1134,19 +1160,14 @@ func (z *lazyState) materialize(want []int32, spec bool) (_ int, err error) {
 			}
 			a := sec.Addr + f.Value
 			linux.StoreSlot(z.slotBase+uint64(fk)*8, a)
-			cs := newSym()
+			cs := &codes[0]
+			codes = codes[1:]
 			*cs = jitlink.Symbol{Name: f.Name, Type: jitlink.Func, Size: f.Size, Binding: jitlink.Local,
 				Def: jitlink.Absolute, Addr: a}
 			cs.Res = cs
 			z.codeOf[fk].Store(cs)
 		}
 		z.linked[k].Store(true)
-	}
-	phase(phasePublish)
-	if !spec {
-		for i, d := range phases {
-			z.stats.OnCallPhases[i] += d
-		}
 	}
 	if spec {
 		z.stats.Speculative += len(batch)
