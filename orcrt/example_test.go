@@ -185,7 +185,15 @@ func TestLookupBeforeLink(t *testing.T) {
 // returns the program and the address of sym.
 func linkAndLookup(t *testing.T, sym string, objs ...string) (*orcrt.Dylib, uint64) {
 	t.Helper()
-	d := orcrt.NewSession(orcrt.Options{NoDebug: true}).MainDylib()
+	d := linkWith(t, orcrt.Options{NoDebug: true}, objs...)
+	return d, lookup(t, d, sym)
+}
+
+// linkWith links objects with the default libraries into the program of a new session with
+// options opts.
+func linkWith(t *testing.T, opts orcrt.Options, objs ...string) *orcrt.Dylib {
+	t.Helper()
+	d := orcrt.NewSession(opts).MainDylib()
 	for _, o := range objs {
 		if err := d.AddFile(o); err != nil {
 			t.Fatal(err)
@@ -197,9 +205,15 @@ func linkAndLookup(t *testing.T, sym string, objs ...string) (*orcrt.Dylib, uint
 	if err := d.Link(); err != nil {
 		t.Fatal(err)
 	}
-	addr, err := d.Lookup(sym)
+	return d
+}
+
+// lookup returns the address of d's symbol name.
+func lookup(t *testing.T, d *orcrt.Dylib, name string) uint64 {
+	t.Helper()
+	addr, err := d.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d, addr
+	return addr
 }

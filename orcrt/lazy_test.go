@@ -31,30 +31,13 @@ long twice(long x) { counter++; return helper(x) * 2; }
 void *twice_self(void) { return (void *)twice; }
 `, mode...)
 			helper := compile(t, "helper", "#include <string.h>\nlong helper(long x) { return x + (long)strlen(\"abc\"); }\n", mode...)
-			d := orcrt.NewSession(orcrt.Options{NoDebug: true, Lazy: true}).MainDylib()
-			for _, o := range []string{data, twice, helper} {
-				if err := d.AddFile(o); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := d.AddDefaultLibraries(); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Link(); err != nil {
-				t.Fatal(err)
-			}
+			d := linkWith(t, orcrt.Options{NoDebug: true, Lazy: true}, data, twice, helper)
 			st := d.LazyStats()
 			// data.o is split: its data is linked at start, its code on a first call.
 			if st.Objects != 3 || st.Eager != 0 || st.Split != 1 || st.Linked() != 0 {
 				t.Fatalf("after Link: %+v, want 3 objects, none linked whole at start, 1 split", st)
 			}
-			look := func(name string) uint64 {
-				a, err := d.Lookup(name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return a
-			}
+			look := func(name string) uint64 { return lookup(t, d, name) }
 			stub := look("twice")
 			if got := orcrt.Call(look("twice_addr")); got != stub {
 				t.Errorf("address taken at start %#x, Lookup %#x", got, stub)
@@ -103,25 +86,8 @@ func TestLazyDirectCalls(t *testing.T) {
 long caller(long x) { return callee(x) + 1; }
 void *callee_addr(void) { return (void *)callee; }
 `, "-O1", "-fno-optimize-sibling-calls")
-	d := orcrt.NewSession(orcrt.Options{NoDebug: true, Lazy: true}).MainDylib()
-	for _, o := range []string{callee, caller} {
-		if err := d.AddFile(o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := d.AddDefaultLibraries(); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Link(); err != nil {
-		t.Fatal(err)
-	}
-	look := func(name string) uint64 {
-		a, err := d.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
+	d := linkWith(t, orcrt.Options{NoDebug: true, Lazy: true}, callee, caller)
+	look := func(name string) uint64 { return lookup(t, d, name) }
 	stub := look("callee")
 	if got := orcrt.Call(stub, 5); got != 15 { // links callee.o
 		t.Fatalf("callee(5) = %d", got)
