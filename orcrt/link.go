@@ -3,11 +3,8 @@ package orcrt
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/jitrun/jitrun/debuginfo"
 	"github.com/jitrun/jitrun/dlemu"
@@ -28,6 +25,7 @@ type resolver struct {
 	asked map[string]bool
 
 	allGraphs []*jitlink.Graph
+	pool      *parsePool // parses what add takes (prefetch.go)
 }
 
 // Link resolves, lays out, fixes up and finalises the dylib: after it, its code can run.
@@ -42,10 +40,14 @@ func (d *Dylib) Link() error {
 	// About as many names get defined as the archives index (clang: 140 k of 163 k): sized
 	// once, the table is not rebuilt a dozen times as it grows.
 	r := &resolver{d: d, defs: make(map[string]*jitlink.Symbol, len(d.archIndex)), groups: map[string]bool{}}
-	if err := parseAndAdd(d.objects, r.add); err != nil {
-		return err
+	r.pool = newParsePool(d)
+	err := r.pool.parseAndAdd(r.pool.objects(), r.add)
+	if err == nil {
+		err = r.pullArchives()
 	}
-	if err := r.pullArchives(); err != nil {
+	r.pool.stop()
+	st.Parsed = int(r.pool.parsed.Load())
+	if err != nil {
 		return err
 	}
 	if len(r.dups) > 0 {
@@ -173,53 +175,6 @@ func (d *Dylib) Link() error {
 	return nil
 }
 
-// parseAndAdd reads objects in parallel and hands each graph to add in input order, as soon
-// as it and those before it are read: adding (sequential, it builds the symbol table)
-// overlaps with reading the rest. The first error in input order is returned.
-func parseAndAdd(objs []objectInput, add func(*jitlink.Graph)) error {
-	n := len(objs)
-	if n == 0 {
-		return nil
-	}
-	graphs := make([]*jitlink.Graph, n)
-	errs := make([]error, n)
-	done := make([]chan struct{}, n)
-	for i := range done {
-		done[i] = make(chan struct{})
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				g, err := linux.ReadObject(objs[i].name, objs[i].data)
-				if err == nil {
-					bindLocals(g)
-				}
-				graphs[i], errs[i] = g, err
-				close(done[i])
-			}
-		}()
-	}
-	defer wg.Wait()
-	for i := range n {
-		<-done[i]
-		if errs[i] != nil {
-			next.Store(int64(n)) // the workers stop after the object they are reading
-			return errs[i]
-		}
-		add(graphs[i])
-		graphs[i] = nil
-	}
-	return nil
-}
-
 // bindLocals binds a graph's local symbols to themselves (nothing else can define them), on
 // the worker that read the graph: add, on the one goroutine that builds the symbol table,
 // then only visits the globals.
@@ -319,7 +274,7 @@ func where(g *jitlink.Graph, s *jitlink.Symbol) string {
 // that comes first stops the archive member from being pulled.
 func (r *resolver) pullArchives() error {
 	type pull struct {
-		lib *library
+		lib int // d.libs index
 		m   int
 	}
 	var spare []string
@@ -358,12 +313,12 @@ func (r *resolver) pullArchives() error {
 				if inArchive {
 					if lib := r.d.libs[hit.lib]; !lib.pulled[hit.member] {
 						lib.pulled[hit.member] = true
-						wave = append(wave, pull{lib, int(hit.member)})
+						wave = append(wave, pull{int(hit.lib), int(hit.member)})
 					}
 				}
 				continue
 			}
-			for _, lib := range r.d.libs {
+			for li, lib := range r.d.libs {
 				if lib.shared != nil {
 					if _, ok := lib.shared.elf.Lookup(base, ver); ok {
 						break
@@ -384,18 +339,17 @@ func (r *resolver) pullArchives() error {
 				if m, ok := lib.index[name]; ok {
 					if !lib.pulled[m] {
 						lib.pulled[m] = true
-						wave = append(wave, pull{lib, m})
+						wave = append(wave, pull{li, m})
 					}
 					break
 				}
 			}
 		}
-		objs := make([]objectInput, len(wave))
+		slots := make([]*parseSlot, len(wave))
 		for i, p := range wave {
-			mb := p.lib.ar.Members[p.m]
-			objs[i] = objectInput{p.lib.ar.Path + "(" + mb.Name + ")", mb.Data}
+			slots[i] = r.pool.member(p.lib, p.m)
 		}
-		if err := parseAndAdd(objs, r.add); err != nil {
+		if err := r.pool.parseAndAdd(slots, r.add); err != nil {
 			return err
 		}
 	}

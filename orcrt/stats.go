@@ -16,6 +16,9 @@ type LinkStats struct {
 	Symbols, GOTEntries, Stubs  int
 	Copies, ExternalSymbols     int
 	CodeBytes, DataBytes, Total uint64
+	// Parsed counts the objects read: Objects plus archive members read ahead that no
+	// wave of the resolution pulled (prefetch.go).
+	Parsed int
 }
 
 // Phase is one timed step of a link: its wall time, and the CPU time the whole process
@@ -89,6 +92,6 @@ func (st *LinkStats) Write(w io.Writer) {
 		cpu += p.CPU
 	}
 	line("link total", total, cpu)
-	fmt.Fprintf(w, "jitrun: %d objects, %d sections, %d relocations, %d symbols, %d external, %d GOT entries, %d stubs, %d copies; %d KiB code, %d KiB data\n",
-		st.Objects, st.Sections, st.Edges, st.Symbols, st.ExternalSymbols, st.GOTEntries, st.Stubs, st.Copies, st.CodeBytes>>10, st.DataBytes>>10)
+	fmt.Fprintf(w, "jitrun: %d objects (%d parsed), %d sections, %d relocations, %d symbols, %d external, %d GOT entries, %d stubs, %d copies; %d KiB code, %d KiB data\n",
+		st.Objects, st.Parsed, st.Sections, st.Edges, st.Symbols, st.ExternalSymbols, st.GOTEntries, st.Stubs, st.Copies, st.CodeBytes>>10, st.DataBytes>>10)
 }

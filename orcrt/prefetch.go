@@ -1,0 +1,188 @@
+package orcrt
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/jitrun/jitrun/jitlink"
+	"github.com/jitrun/jitrun/platform/linux"
+)
+
+// Resolution pulls archive members in waves: a wave's members define the names the last wave
+// left undefined, so the next wave is only known once this one is read. Read wave by wave,
+// both cores idle at every wave's end while the last, largest members are parsed and the
+// resolver takes them in (CPython: eight waves of 1, 22, 79, 66, 7, 1, 1 members; 1.1 of 2
+// cores busy). The parser pool below reads ahead instead: as soon as a member is parsed, the
+// members its undefined names point at in the archives' index are queued, so the cores go on
+// from member to member without waiting for a wave to end.
+//
+// Reading ahead only parses. What is linked, and in which order, is still the resolver's
+// waves: a member read ahead that no wave asks for (its name was defined first by another
+// input, or by a shared library before the archive) is dropped, and its parse errors are never
+// reported, as ld never reads a member it does not pull.
+
+// parseSlot is one input object (a command-line object or an archive member): parsed at most
+// once, by whichever of the pool's workers takes it first.
+type parseSlot struct {
+	name   string
+	data   []byte
+	queued atomic.Bool   // taken: the slot is in a queue or parsed
+	done   chan struct{} // closed once g and err are set
+	g      *jitlink.Graph
+	err    error
+}
+
+// parsePool parses objects on all cores, what the resolver needs now before what it will
+// probably need next.
+type parsePool struct {
+	d       *Dylib
+	members [][]atomic.Pointer[parseSlot] // per d.libs index, per member (nil until wanted)
+	mu      sync.Mutex
+	wake    *sync.Cond
+	urgent  []*parseSlot // needed by the resolver now
+	ahead   []*parseSlot // read ahead (FIFO: breadth first, like the waves)
+	stopped bool
+	wg      sync.WaitGroup
+	// readAhead is false when an archive has no symbol index (its members are only found by
+	// reading them); then only what the resolver asks for is parsed.
+	readAhead bool
+	parsed    atomic.Int32 // objects parsed, wanted or not (LinkStats.Parsed)
+}
+
+func newParsePool(d *Dylib) *parsePool {
+	p := &parsePool{d: d, members: make([][]atomic.Pointer[parseSlot], len(d.libs)), readAhead: !d.unindexed}
+	p.wake = sync.NewCond(&p.mu)
+	for i, lib := range d.libs {
+		if lib.ar != nil {
+			p.members[i] = make([]atomic.Pointer[parseSlot], len(lib.ar.Members))
+		}
+	}
+	for range runtime.GOMAXPROCS(0) {
+		p.wg.Add(1)
+		go p.work()
+	}
+	return p
+}
+
+// member returns the slot of archive member m of d.libs[lib], made by whoever wants it first.
+func (p *parsePool) member(lib, m int) *parseSlot {
+	at := &p.members[lib][m]
+	if s := at.Load(); s != nil {
+		return s
+	}
+	ar := p.d.libs[lib].ar
+	mb := ar.Members[m]
+	s := &parseSlot{name: ar.Path + "(" + mb.Name + ")", data: mb.Data, done: make(chan struct{})}
+	if at.CompareAndSwap(nil, s) {
+		return s
+	}
+	return at.Load()
+}
+
+// stop ends the workers once each has finished the object it is reading (they read the
+// inputs' pages, which the session unmaps after the link).
+func (p *parsePool) stop() {
+	p.mu.Lock()
+	p.stopped = true
+	p.urgent, p.ahead = nil, nil
+	p.mu.Unlock()
+	p.wake.Broadcast()
+	p.wg.Wait()
+}
+
+func (p *parsePool) work() {
+	defer p.wg.Done()
+	var found []archMember
+	for {
+		p.mu.Lock()
+		for !p.stopped && len(p.urgent) == 0 && len(p.ahead) == 0 {
+			p.wake.Wait()
+		}
+		if p.stopped {
+			p.mu.Unlock()
+			return
+		}
+		var s *parseSlot
+		if n := len(p.urgent); n > 0 {
+			s, p.urgent = p.urgent[0], p.urgent[1:]
+		} else {
+			s, p.ahead = p.ahead[0], p.ahead[1:]
+		}
+		p.mu.Unlock()
+
+		g, err := linux.ReadObject(s.name, s.data)
+		p.parsed.Add(1)
+		found = found[:0]
+		if err == nil {
+			bindLocals(g)
+			if p.readAhead {
+				found = p.next(g, found)
+			}
+		}
+		s.g, s.err = g, err
+		close(s.done)
+		if len(found) > 0 {
+			p.mu.Lock()
+			for _, h := range found {
+				if t := p.member(int(h.lib), int(h.member)); t.queued.CompareAndSwap(false, true) {
+					p.ahead = append(p.ahead, t)
+				}
+			}
+			p.mu.Unlock()
+			p.wake.Broadcast()
+		}
+	}
+}
+
+// next appends the archive members that define g's undefined names (the ones the resolver
+// will look for in the archives) and are not taken yet (work takes them).
+func (p *parsePool) next(g *jitlink.Graph, found []archMember) []archMember {
+	idx := p.d.archIndex
+	for _, s := range g.Symbols[min(g.FirstGlobal, len(g.Symbols)):] {
+		if s == nil || s.Def != jitlink.Undefined || s.Binding == jitlink.Weak || s.Version() != "" {
+			continue
+		}
+		if h, ok := idx[s.Name]; ok {
+			if t := p.members[h.lib][h.member].Load(); t == nil || !t.queued.Load() {
+				found = append(found, h)
+			}
+		}
+	}
+	return found
+}
+
+// parseAndAdd has the pool parse slots (those not read ahead first) and hands each graph to
+// add in the slots' order, as soon as it is ready: the first error ends the resolution.
+func (p *parsePool) parseAndAdd(slots []*parseSlot, add func(*jitlink.Graph)) error {
+	p.mu.Lock()
+	queued := false
+	for _, s := range slots {
+		if s.queued.CompareAndSwap(false, true) {
+			p.urgent = append(p.urgent, s)
+			queued = true
+		}
+	}
+	p.mu.Unlock()
+	if queued {
+		p.wake.Broadcast()
+	}
+	for _, s := range slots {
+		<-s.done
+		if s.err != nil {
+			return s.err
+		}
+		add(s.g)
+		s.g = nil // the resolver holds it now; the slot need not keep the graph alive
+	}
+	return nil
+}
+
+// objects returns slots for the dylib's command-line objects.
+func (p *parsePool) objects() []*parseSlot {
+	slots := make([]*parseSlot, len(p.d.objects))
+	for i, o := range p.d.objects {
+		slots[i] = &parseSlot{name: o.name, data: o.data, done: make(chan struct{})}
+	}
+	return slots
+}
