@@ -3,6 +3,7 @@ package jitlink
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -54,6 +55,8 @@ type Link struct {
 	Name   string
 	Arch   Arch
 	Graphs []*Graph
+	// edgeOrder: the graphs' indices, most relocations first (byEdges).
+	edgeOrder []int32
 	// Separate lays each permission group out in an allocation of its own (the Memory
 	// must be a SegmentMemory), not the whole link in one: for many small links (lazy
 	// batches), whose one-allocation layouts would each add a mapping per permission.
@@ -233,7 +236,9 @@ func (l *Link) Scan() error {
 	recs := make([][]needRec, len(l.Graphs))
 	errs := make([][]error, len(l.Graphs))
 	linkNeeds := make([]Needs, len(l.Graphs))
-	parallel(len(l.Graphs), func(i int) {
+	order := l.byEdges()
+	parallel(len(order), func(oi int) {
+		i := int(order[oi])
 		g := l.Graphs[i]
 		var rs []needRec
 		var ln Needs
@@ -860,7 +865,9 @@ var edgeBufs = sync.Pool{New: func() any { b := make([]Edge, edgeBlock); return 
 
 func (l *Link) applyEdges(want func(*Section) bool) error {
 	errs := make([][]error, len(l.Graphs))
-	parallel(len(l.Graphs), func(i int) {
+	order := l.byEdges()
+	parallel(len(order), func(oi int) {
+		i := int(order[oi])
 		g := l.Graphs[i]
 		bp := edgeBufs.Get().(*[]Edge)
 		defer edgeBufs.Put(bp)
@@ -1050,6 +1057,29 @@ func parallel(n int, f func(int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// byEdges returns the graphs' indices, those with the most relocations first: the edge
+// passes (Scan, ApplyFixups) hand graphs out in this order, so that no core is left with a
+// large object while the other has finished (CPython's fixups: ceval.o and the like came
+// last in link order, and 204,000 fixups kept 1.16 of 2 cores busy).
+func (l *Link) byEdges() []int32 {
+	if l.edgeOrder != nil {
+		return l.edgeOrder
+	}
+	n := make([]int, len(l.Graphs))
+	order := make([]int32, len(l.Graphs))
+	for i, g := range l.Graphs {
+		order[i] = int32(i)
+		for _, sec := range g.Sections {
+			if sec != nil {
+				n[i] += sec.NumEdges()
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return n[b] - n[a] })
+	l.edgeOrder = order
+	return order
 }
 
 // Parallel runs f(0..n-1) on all cores.
