@@ -39,7 +39,7 @@ func (d *Dylib) Link() error {
 	d.indexArchives()
 	// About as many names get defined as the archives index (clang: 140 k of 163 k): sized
 	// once, the table is not rebuilt a dozen times as it grows.
-	r := &resolver{d: d, defs: make(map[string]*jitlink.Symbol, len(d.archIndex)), groups: map[string]bool{}}
+	r := &resolver{d: d, defs: make(map[string]*jitlink.Symbol, d.archIndex.size()), groups: map[string]bool{}}
 	r.pool = newParsePool(d)
 	err := r.pool.parseAndAdd(r.pool.objects(), r.add)
 	if err == nil {
@@ -297,7 +297,7 @@ func (r *resolver) pullArchives() error {
 			if ver == "" && !r.d.unindexed {
 				// The first archive defining the name, unless a shared library before it
 				// on the command line does.
-				hit, inArchive := r.d.archIndex[name]
+				hit, inArchive := r.d.archIndex.get(name)
 				libs := r.d.libs
 				if inArchive {
 					libs = libs[:hit.lib]

@@ -143,7 +143,7 @@ func (p *parsePool) next(g *jitlink.Graph, found []archMember) []archMember {
 		if s == nil || s.Def != jitlink.Undefined || s.Binding == jitlink.Weak || s.Version() != "" {
 			continue
 		}
-		if h, ok := idx[s.Name]; ok {
+		if h, ok := idx.get(s.Name); ok {
 			if t := p.members[h.lib][h.member].Load(); t == nil || !t.queued.Load() {
 				found = append(found, h)
 			}

@@ -125,7 +125,7 @@ type Dylib struct {
 	libs    []*library
 	// archIndex: every archive symbol's first definition (indexArchives); unindexed: an
 	// archive without a symbol index was added.
-	archIndex map[string]archMember
+	archIndex *archIndex
 	unindexed bool
 	cxx       bool
 	defLibs   bool
@@ -372,34 +372,61 @@ func (d *Dylib) addPath(path, display string, asNeeded bool, depth int) error {
 // archMember is an archive member of a dylib's link: d.libs[lib].ar.Members[member].
 type archMember struct{ lib, member int32 }
 
-// indexArchives builds the dylib's archive symbol index: a name maps to the first archive
-// (in command-line order) and member that defines it, so that resolving a name takes one
+// archIndex maps each name the archives' symbol indexes list to the first archive (in
+// command-line order) and member that defines it. It is two maps, split by the parity of the
+// name's length (C++ and C names are evenly odd and even), built at once on two cores: one
+// map took clang's 250,000 index entries 35 ms, before any member could be pulled.
+type archIndex struct{ half [2]map[string]archMember }
+
+// get returns the first definition of name in the archives.
+func (x *archIndex) get(name string) (archMember, bool) {
+	m, ok := x.half[len(name)&1][name]
+	return m, ok
+}
+
+// size returns how many names the archives define.
+func (x *archIndex) size() int { return len(x.half[0]) + len(x.half[1]) }
+
+// indexArchives builds the dylib's archive symbol index, so that resolving a name takes one
 // lookup however many archives there are (clang's link has 200). Without an index (rare),
 // resolution searches the archives one by one.
 func (d *Dylib) indexArchives() {
 	n := 0
 	for _, lib := range d.libs {
-		if lib.ar != nil {
-			n += len(lib.ar.Symbols)
-		}
-	}
-	d.archIndex = make(map[string]archMember, n)
-	for pos, lib := range d.libs {
-		ar := lib.ar
-		if ar == nil {
+		if lib.ar == nil {
 			continue
 		}
-		if !ar.HasIndex {
+		n += len(lib.ar.Symbols)
+		if !lib.ar.HasIndex {
 			// glibc's librt.a, libdl.a, libpthread.a are empty archives without an index.
-			d.unindexed = d.unindexed || len(ar.Members) > 0
-			continue
-		}
-		for _, s := range ar.Symbols {
-			if _, dup := d.archIndex[s.Name]; !dup {
-				d.archIndex[s.Name] = archMember{int32(pos), int32(s.Member)}
-			}
+			d.unindexed = d.unindexed || len(lib.ar.Members) > 0
 		}
 	}
+	x := &archIndex{}
+	var wg sync.WaitGroup
+	for h := range x.half {
+		m := make(map[string]archMember, n/2)
+		x.half[h] = m
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for pos, lib := range d.libs {
+				if lib.ar == nil || !lib.ar.HasIndex {
+					continue
+				}
+				for _, s := range lib.ar.Symbols {
+					if len(s.Name)&1 != h {
+						continue
+					}
+					if _, dup := m[s.Name]; !dup {
+						m[s.Name] = archMember{int32(pos), int32(s.Member)}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	d.archIndex = x
 }
 
 // archiveIndex maps each symbol of an archive's index to the first member defining it (nil
