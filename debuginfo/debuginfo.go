@@ -124,18 +124,6 @@ func graphSymbol(s *jitlink.Symbol) (uint64, bool) {
 	return size, true
 }
 
-// countGraphSymbols counts what graphSymbols lists.
-func countGraphSymbols(g *jitlink.Graph) int {
-	n := 0
-	var tmp jitlink.Symbol
-	for i := range g.Symbols {
-		if _, ok := graphSymbol(g.SymbolAt(i, &tmp)); ok {
-			n++
-		}
-	}
-	return n
-}
-
 // graphSymbols lists one graph's definitions into out, which has room for all of them.
 func graphSymbols(g *jitlink.Graph, out []Sym) []Sym {
 	var tmp jitlink.Symbol
@@ -174,9 +162,11 @@ func linkSymbols(l *jitlink.Link, out []Sym) []Sym {
 // shared libraries' addresses, which ASLR changes every run (a CPython run wrote a new
 // 1.4 MB file each time).
 //
-// The symbols are counted first and written in place into one slice (a CPython link has
-// 30,000, clang's a million: growing per-graph slices and joining them tripled the memory,
-// every page of it a fault on fresh heap).
+// The symbols are written in place into one slice (a CPython link has 30,000, clang's a
+// million: growing per-graph slices and joining them tripled the memory, every page of it a
+// fault on fresh heap), each graph's part as long as its symbol table, then closed up: a part's
+// unused room is fresh memory never touched, and counting first decoded every local symbol
+// twice (half of the 8 ms a CPython link's registration took).
 //
 // serial runs it all on the calling goroutine: in the background, on a thread that only
 // gets the cores the program leaves idle (Register), workers on other threads would take
@@ -192,7 +182,9 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 	}
 	n := len(l.Graphs)
 	start := make([]int, n+2)
-	each(n, func(i int) { start[i+1] = countGraphSymbols(l.Graphs[i]) })
+	for i, g := range l.Graphs {
+		start[i+1] = len(g.Symbols) // room for all: most are never written (below)
+	}
 	start[n+1] = len(l.Stubs) + 2
 	for i := 1; i <= n+1; i++ {
 		start[i] += start[i-1]
@@ -263,9 +255,12 @@ func symbolsAndID(l *jitlink.Link, withID, serial bool) ([]Sym, []byte) {
 		}
 		h.Sum(sums[i][:0])
 	})
-	// Close the gaps the stub part's spare room may leave (only the last part has any:
-	// the graphs' counts are exact).
-	syms = syms[:ends[n]]
+	// Close the gaps: each part moves down to the end of the one before.
+	w := 0
+	for i := 0; i <= n; i++ {
+		w += copy(syms[w:], syms[start[i]:ends[i]])
+	}
+	syms = syms[:w]
 	if !withID {
 		return syms, nil
 	}
