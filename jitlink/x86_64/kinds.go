@@ -48,6 +48,9 @@ const (
 	numKinds
 )
 
+// NumKinds is how many fixup kinds there are: every kind is below it.
+const NumKinds = numKinds
+
 var kindNames = [numKinds]string{"None", "Pointer64", "Pointer32", "Pointer32S", "Pointer16", "Pointer8",
 	"Delta64", "Delta32", "Delta16", "Delta8", "Branch32", "GOTDelta32", "GOTDelta32Relax",
 	"GOTDelta32RelaxREX", "GOTDelta64", "GOTBaseDelta32", "GOTBaseDelta64", "GOTOffset64",

@@ -10,6 +10,14 @@ import (
 )
 
 // x86-64 ELF relocation types mapped to edge kinds (0 where unsupported).
+// relocWidths holds x86_64.Width of each kind, for the check of every relocation.
+var relocWidths = func() (w [x86_64.NumKinds]uint8) {
+	for k := range w {
+		w[k] = uint8(x86_64.Width(uint16(k)))
+	}
+	return
+}()
+
 var relocKinds = [...]uint16{
 	0:  x86_64.None,             // R_X86_64_NONE
 	1:  x86_64.Pointer64,        // R_X86_64_64
@@ -296,13 +304,13 @@ func readSymbols(g *jitlink.Graph, name string, data []byte, shdrs []shdr, symta
 	}
 	syms := make([]jitlink.Symbol, kept)
 	k := 0
+	var s jitlink.Symbol
 	for i := 1; i < n; i++ {
-		// Decoded into a value, then stored: the slab's fresh pages must be written
+		// Decoded into a temporary, then stored: the slab's fresh pages must be written
 		// first. A pointer's nil check reads them first, which maps the shared zero page,
 		// and the write after that is a copy-on-write fault that flushes the other core's
 		// TLB (the generated 2,000-object program's parsing took 50 ms longer).
-		s, err := r.decode(i, shdrs)
-		if err != nil {
+		if err := r.decode(i, shdrs, &s); err != nil {
 			return nil, err
 		}
 		if quiet(raw[i*24+4]) {
@@ -347,8 +355,8 @@ func (r *symReader) materialize(i uint32) bool {
 	if !r.quiet {
 		return false
 	}
-	s, err := r.decode(int(i), nil)
-	if err != nil {
+	var s jitlink.Symbol
+	if r.decode(int(i), nil, &s) != nil {
 		return false
 	}
 	if len(r.slab) == 0 {
@@ -365,16 +373,16 @@ func (r *symReader) decodeQuiet(i int) (jitlink.Symbol, bool) {
 	if i <= 0 || i >= len(r.g.Symbols) {
 		return jitlink.Symbol{}, false
 	}
-	s, err := r.decode(i, nil)
+	var s jitlink.Symbol
+	err := r.decode(i, nil, &s)
 	return s, err == nil
 }
 
-// decode returns symbol record i, checking it. shdrs are the object's section headers while
-// it is being read; nil later, when every record has been checked once. (A value, not a
-// pointer into the slab: see readSymbols.)
-func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
-	var sym jitlink.Symbol
-	s := &sym
+// decode decodes symbol record i into *s (all of it: s is overwritten), checking it. shdrs
+// are the object's section headers while it is being read; nil later, when every record has
+// been checked once. (s is a temporary, never a slot of the slab: see readSymbols.)
+func (r *symReader) decode(i int, shdrs []shdr, s *jitlink.Symbol) error {
+	*s = jitlink.Symbol{}
 	g, name, raw, strtab, shndxTab := r.g, r.name, r.raw, r.strtab, r.shndxTab
 	b := raw[i*24:]
 	nameOff := le.Uint32(b)
@@ -383,11 +391,11 @@ func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
 	value, size := le.Uint64(b[8:]), le.Uint64(b[16:])
 	sname, ok := cstring(strtab, nameOff)
 	if !ok {
-		return *s, errf(name, "symbol %d: name offset %d out of range", i, nameOff)
+		return errf(name, "symbol %d: name offset %d out of range", i, nameOff)
 	}
 	if shndx == shnXindex {
 		if len(shndxTab) < (i+1)*4 {
-			return *s, errf(name, "symbol %s: extended section index missing", sname)
+			return errf(name, "symbol %s: extended section index missing", sname)
 		}
 		shndx = le.Uint32(shndxTab[i*4:])
 	}
@@ -401,7 +409,7 @@ func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
 	case stbWeak:
 		s.Binding = jitlink.Weak
 	default:
-		return *s, errf(name, "symbol %s: unknown binding %d", sname, info>>4)
+		return errf(name, "symbol %s: unknown binding %d", sname, info>>4)
 	}
 	s.Type = symType(info)
 	switch {
@@ -415,7 +423,7 @@ func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
 			s.Value = 1 // alignment must be a power of two; be lenient
 		}
 	case shndx >= shnLoreserve && shndx < shnXindex:
-		return *s, errf(name, "symbol %s: unsupported special section index %#x", sname, shndx)
+		return errf(name, "symbol %s: unsupported special section index %#x", sname, shndx)
 	default:
 		sec := g.SectionAt(int(shndx))
 		if sec == nil && shdrs == nil {
@@ -428,7 +436,7 @@ func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
 				break
 			}
 			if int(shndx) >= len(shdrs) {
-				return *s, errf(name, "symbol %s: section index %d out of range", sname, shndx)
+				return errf(name, "symbol %s: section index %d out of range", sname, shndx)
 			}
 			// A symbol in a section that is not loaded (e.g. a string table): treat as absolute.
 			s.Def = jitlink.Absolute
@@ -453,7 +461,7 @@ func (r *symReader) decode(i int, shdrs []shdr) (jitlink.Symbol, error) {
 			}
 		}
 	}
-	return *s, nil
+	return nil
 }
 
 func readRelocs(r *symReader, data []byte, shdrs []shdr, i, symtab int) error {
@@ -479,27 +487,28 @@ func readRelocs(r *symReader, data []byte, shdrs []shdr, i, symtab int) error {
 	// are (Section.Rela) unless there is an R_X86_64_NONE to drop or a second relocation
 	// section for the same target (rare: hand-written assembly, ld -r output).
 	none := false
-	for k := 0; k < n; k++ {
-		b := raw[k*24:]
+	syms, size := g.Symbols, target.Size
+	for at := 0; at+24 <= len(raw); at += 24 {
+		b := raw[at : at+24 : at+24]
 		off := le.Uint64(b)
 		info := le.Uint64(b[8:])
 		typ, sym := uint32(info), uint32(info>>32)
-		var kind uint16
-		if typ < uint32(len(relocKinds)) {
-			kind = relocKinds[typ]
-		}
 		if typ == 0 {
 			none = true
 			continue
 		}
+		var kind uint16
+		if typ < uint32(len(relocKinds)) {
+			kind = relocKinds[typ]
+		}
 		if kind == x86_64.None {
 			return errf(name, "section %s offset %#x: unsupported relocation type %s", target.Name, off, RelocName(uint16(typ)))
 		}
-		if !r.materialize(sym) {
+		// The symbol exists (most do: globals and section symbols) or is made now.
+		if (sym == 0 || int(sym) >= len(syms) || syms[sym] == nil) && !r.materialize(sym) {
 			return errf(name, "section %s offset %#x: %s refers to bad symbol index %d", target.Name, off, RelocName(uint16(typ)), sym)
 		}
-		w := uint64(x86_64.Width(kind))
-		if off > target.Size || target.Size-off < w {
+		if w := uint64(relocWidths[kind]); off > size || size-off < w {
 			return errf(name, "section %s offset %#x: %s against `%s' is outside the section (size %#x)", target.Name, off, RelocName(uint16(typ)), g.Symbols[sym].Name, target.Size)
 		}
 	}
