@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -152,7 +153,17 @@ type rawMember struct {
 
 // Parse parses the archive bytes data; path is used for error messages and to
 // locate the member files of a thin archive. Member data and symbol names alias data.
-func Parse(path string, data []byte) (*Archive, error) {
+func Parse(path string, data []byte) (*Archive, error) { return parse(path, data, nil) }
+
+// ParseHeaders is Parse for data that is a mapping of the file r reads: the member
+// headers are read through r, so that walking them does not fault in the mapping (the
+// kernel maps 64 KiB around each fault: a walk brought whole archives in, to be dropped
+// again; only the members a link pulls are read from data then).
+func ParseHeaders(path string, data []byte, r io.ReaderAt) (*Archive, error) {
+	return parse(path, data, r)
+}
+
+func parse(path string, data []byte, hr io.ReaderAt) (*Archive, error) {
 	a := &Archive{Path: path}
 	switch {
 	case bytes.HasPrefix(data, []byte(regularMagic)):
@@ -167,15 +178,25 @@ func Parse(path string, data []byte) (*Archive, error) {
 
 	var raws []rawMember
 	var longNames *longTable // the "//" table, once seen
+	var hb [headerSize]byte
 	off := int64(len(regularMagic))
 	for off < total {
-		if data[off] == '\n' && allNewlines(data[off:]) {
-			break // tolerate trailing padding
-		}
 		if total-off < headerSize {
+			if allNewlines(data[off:]) {
+				break // tolerate trailing padding
+			}
 			return nil, fmt.Errorf("%s: truncated member header at offset %d (%d bytes left, need %d)", path, off, total-off, headerSize)
 		}
 		h := data[off : off+headerSize]
+		if hr != nil {
+			if _, err := hr.ReadAt(hb[:], off); err != nil {
+				return nil, fmt.Errorf("%s: reading the member header at offset %d: %v", path, off, err)
+			}
+			h = hb[:]
+		}
+		if h[0] == '\n' && allNewlines(data[off:]) {
+			break // tolerate trailing padding
+		}
 		name := strings.TrimRight(string(h[0:16]), " ")
 		shown := displayName(name, longNames)
 		if h[58] != '`' || h[59] != '\n' {

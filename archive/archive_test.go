@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -267,6 +268,11 @@ func FuzzParse(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := Parse("fuzz.a", data)
+		// Reading the headers through a ReaderAt gives the same archive, or the same error.
+		b, errH := ParseHeaders("fuzz.a", data, bytes.NewReader(data))
+		if (err == nil) != (errH == nil) || err != nil && err.Error() != errH.Error() || !reflect.DeepEqual(a, b) {
+			t.Fatalf("ParseHeaders differs from Parse:\n%+v, %v\n%+v, %v", a, err, b, errH)
+		}
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.a: ") {
 				t.Fatalf("error does not name the file: %v", err)

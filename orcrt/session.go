@@ -285,7 +285,24 @@ func (s *Session) readArchive(path string, in *inputFile) (*archive.Archive, err
 	if ar != nil {
 		return ar, nil
 	}
-	ar, err := archive.Parse(path, in.data)
+	var err error
+	if in.mapped {
+		// The member headers are read with pread, not through the mapping: each fault
+		// there maps the 64 KiB around it, so the walk brought whole archives in, to be
+		// dropped again (MADV_DONTNEED, a TLB flush on every core running jitrun) and
+		// faulted back by the members the link pulls (CPython: all 179 of libpython's).
+		// Only the index, the long-name table and the pulled members are read from the
+		// mapping now. (If the file was replaced since it was mapped, the mapping is read.)
+		if f, ferr := linux.OpenFileReader(path); ferr == nil {
+			if f.Same(int64(len(in.data)), in.mtime) {
+				ar, err = archive.ParseHeaders(path, in.data, f)
+			}
+			f.Close()
+		}
+	}
+	if ar == nil && err == nil {
+		ar, err = archive.Parse(path, in.data)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -293,13 +310,6 @@ func (s *Session) readArchive(path string, in *inputFile) (*archive.Archive, err
 	defer s.libMu.Unlock()
 	if in.ar == nil {
 		in.ar = ar
-		if in.mapped {
-			// Walking the member headers brought the whole archive in (the kernel maps
-			// the pages around each fault); only the members the link pulls are read
-			// again. Member names are copies; the index's names and the members are
-			// views of the mapping, read back from the page cache when used.
-			linux.ReleasePages(in.data)
-		}
 	}
 	return in.ar, nil
 }

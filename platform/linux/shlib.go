@@ -1,6 +1,7 @@
 package linux
 
 import (
+	"io"
 	"os"
 	"sync"
 	"syscall"
@@ -87,6 +88,47 @@ func readSmallFile(path string) ([]byte, error) {
 
 // MapFile maps a file read-only for the life of the process.
 func MapFile(path string) ([]byte, error) { return mapFile(path) }
+
+// FileReader reads a file at offsets (pread), through system calls only (see mapFile).
+type FileReader struct{ fd int }
+
+// OpenFileReader opens path for ReadAt.
+func OpenFileReader(path string) (*FileReader, error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return &FileReader{fd}, nil
+}
+
+// ReadAt reads len(p) bytes at off (io.ReaderAt).
+func (f *FileReader) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	for n < len(p) {
+		k, err := syscall.Pread(f.fd, p[n:], off+int64(n))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if k == 0 {
+			return n, io.EOF
+		}
+		n += k
+	}
+	return n, nil
+}
+
+// Close closes the file.
+func (f *FileReader) Close() error { return syscall.Close(f.fd) }
+
+// Same reports whether the open file has this size and modification time (ns): is the
+// file a mapping was made of.
+func (f *FileReader) Same(size, mtime int64) bool {
+	var st syscall.Stat_t
+	return syscall.Fstat(f.fd, &st) == nil && st.Size == size && st.Mtim.Nano() == mtime
+}
 
 // ReleasePages drops a mapped file's pages from the process's resident set (MADV_DONTNEED):
 // the contents stay valid and are read again from the page cache when next touched. A link
