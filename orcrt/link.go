@@ -238,10 +238,13 @@ func (r *resolver) add(g *jitlink.Graph) {
 			}
 			continue
 		}
+		// The definition a name resolves to so far is marked (Res == s), so that bind
+		// knows the winners without looking each up again.
 		old := r.defs[s.Name]
 		switch {
 		case old == nil:
 			r.defs[s.Name] = s
+			s.Res = s
 		case old.Def == jitlink.Common && s.Def == jitlink.Common:
 			if s.Size > old.Size {
 				old.Size = s.Size
@@ -251,6 +254,7 @@ func (r *resolver) add(g *jitlink.Graph) {
 			}
 		case strength(s) > strength(old):
 			r.defs[s.Name] = s
+			s.Res, old.Res = s, nil
 		case strength(s) == 2 && strength(old) == 2:
 			r.dups = append(r.dups, fmt.Errorf("%s: multiple definition of `%s'; %s: first defined here",
 				where(g, s), s.Name, where(old.Graph, old)))
@@ -373,7 +377,7 @@ func (d *Dylib) bind() error {
 			if s == nil || s.Binding == jitlink.Local {
 				continue
 			}
-			if isDefinition(s) && d.defs[s.Name] == s {
+			if isDefinition(s) && s.Res == s { // the winner (resolver.add)
 				s.Res = s
 				if s.Def == jitlink.Common {
 					commons[gi] = append(commons[gi], s)
