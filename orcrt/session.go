@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/jitrun/jitrun/archive"
 	"github.com/jitrun/jitrun/internal/cc"
@@ -231,16 +232,29 @@ func (s *Session) mapInput(path string) (*inputFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	size, mtime := st.Size(), st.ModTime().UnixNano()
 	s.libMu.Lock()
-	defer s.libMu.Unlock()
-	if f := s.files[path]; f != nil && f.size == st.Size() && f.mtime == st.ModTime().UnixNano() {
+	f := s.files[path]
+	s.libMu.Unlock()
+	if f != nil && f.size == size && f.mtime == mtime {
 		return f, nil
 	}
+	// Read outside the lock: Prefetch reads inputs on all cores (a program of 2,000
+	// objects spent 30 ms reading them one at a time under it).
 	data, mapped, err := linux.LoadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	f := &inputFile{data: data, mapped: mapped, size: st.Size(), mtime: st.ModTime().UnixNano()}
+	s.libMu.Lock()
+	defer s.libMu.Unlock()
+	if f := s.files[path]; f != nil && f.size == size && f.mtime == mtime {
+		// Another worker read it meanwhile (a file named twice): keep one copy.
+		if mapped {
+			syscall.Munmap(data)
+		}
+		return f, nil
+	}
+	f = &inputFile{data: data, mapped: mapped, size: size, mtime: mtime}
 	if s.files == nil {
 		s.files = map[string]*inputFile{}
 	}
