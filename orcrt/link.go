@@ -380,8 +380,7 @@ func (d *Dylib) bind() error {
 			if s == nil || s.Binding == jitlink.Local {
 				continue
 			}
-			if isDefinition(s) && s.Res == s { // the winner (resolver.add)
-				s.Res = s
+			if isDefinition(s) && s.Res == s { // the winner (resolver.add marked it)
 				if s.Def == jitlink.Common {
 					commons[gi] = append(commons[gi], s)
 				}

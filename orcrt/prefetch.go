@@ -11,11 +11,12 @@ import (
 
 // Resolution pulls archive members in waves: a wave's members define the names the last wave
 // left undefined, so the next wave is only known once this one is read. Read wave by wave,
-// both cores idle at every wave's end while the last, largest members are parsed and the
-// resolver takes them in (CPython: eight waves of 1, 22, 79, 66, 7, 1, 1 members; 1.1 of 2
-// cores busy). The parser pool below reads ahead instead: as soon as a member is parsed, the
-// members its undefined names point at in the archives' index are queued, so the cores go on
-// from member to member without waiting for a wave to end.
+// a core idles at every wave's end while the last members are parsed and the resolver takes
+// them in (CPython: seven waves of 1, 22, 79, 66, 7, 1 and 1 members). The parser pool below
+// reads ahead instead: as soon as a member is parsed, the members its undefined names point
+// at in the archives' index are queued, so the cores go on from member to member without
+// waiting for a wave to end. Measured: clang's parse and resolve 12 ms shorter for 42 ms
+// more CPU (the index look-ups); CPython's no different (its waves were busy enough).
 //
 // Reading ahead only parses. What is linked, and in which order, is still the resolver's
 // waves: a member read ahead that no wave asks for (its name was defined first by another
