@@ -9,7 +9,6 @@ import (
 	"github.com/jitrun/jitrun/jitlink/x86_64"
 )
 
-// x86-64 ELF relocation types mapped to edge kinds (0 where unsupported).
 // relocWidths holds x86_64.Width of each kind, for the check of every relocation.
 var relocWidths = func() (w [x86_64.NumKinds]uint8) {
 	for k := range w {
@@ -18,6 +17,7 @@ var relocWidths = func() (w [x86_64.NumKinds]uint8) {
 	return
 }()
 
+// x86-64 ELF relocation types mapped to edge kinds (0 where unsupported).
 var relocKinds = [...]uint16{
 	0:  x86_64.None,             // R_X86_64_NONE
 	1:  x86_64.Pointer64,        // R_X86_64_64
