@@ -155,14 +155,26 @@ func (m *LowMemory) reserve() error {
 	return nil
 }
 
-const pageMask = 4095
+const (
+	pageSize = 4096
+	pageMask = pageSize - 1
+	// hugePageSize is x86-64's transparent huge page (a PMD's reach).
+	hugePageSize = 2 << 20
+	// hugeAllocMin is the size from which Alloc aligns to hugePageSize and Populate asks for
+	// huge pages: smaller images would gain at most a page or two, and round their memory up.
+	hugeAllocMin = 4 << 20
+)
 
 // Alloc maps size bytes read-write in the low window.
 func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	size = (size + pageMask) &^ pageMask
-	addr, err := m.take(size)
+	align := uint64(pageSize)
+	if size >= hugeAllocMin {
+		align = hugePageSize // so that Populate can back it with whole huge pages
+	}
+	addr, err := m.take(size, align)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -191,7 +203,7 @@ func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, e
 	if size > a.end-a.next {
 		chunk := uint64(arenaChunk) << min(a.chunks, 6)
 		chunk = max(min(chunk, arenaMaxChunk), size)
-		addr, err := m.take(chunk)
+		addr, err := m.take(chunk, pageSize)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -209,47 +221,83 @@ func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, e
 	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
 }
 
-// take finds size bytes (page-aligned) of unused window, reserved PROT_NONE, reserving the
-// window on first use. The caller holds m.mu.
-func (m *LowMemory) take(size uint64) (uint64, error) {
+// take finds size bytes of unused window, reserved PROT_NONE, starting at a multiple of
+// align (a power of two, at least a page), reserving the window on first use. What aligning
+// skips stays free. The caller holds m.mu.
+func (m *LowMemory) take(size, align uint64) (uint64, error) {
 	if !m.reserved {
 		if err := m.reserve(); err != nil {
 			return 0, err
 		}
 	}
-	addr, fromFree := uint64(0), false
+	// fit places size bytes in the free range f: the aligned start, or false.
+	fit := func(f span) (uint64, bool) {
+		a := (f.addr + align - 1) &^ (align - 1)
+		return a, a >= f.addr && a-f.addr <= f.size && f.size-(a-f.addr) >= size
+	}
 	for i, f := range m.free { // first fit among returned ranges
-		if f.size >= size {
-			addr, fromFree = f.addr, true
-			if f.size == size {
-				m.free = append(m.free[:i], m.free[i+1:]...)
-			} else {
-				m.free[i] = span{f.addr + size, f.size - size}
-			}
-			break
+		if a, ok := fit(f); ok {
+			m.free = append(m.free[:i], m.free[i+1:]...)
+			m.release(span{f.addr, a - f.addr})
+			m.release(span{a + size, f.addr + f.size - a - size})
+			return a, nil
 		}
 	}
-	if !fromFree {
-		switch {
-		case size <= m.hi-m.next:
-			addr = m.next
-			m.next += size
-		case size <= m.spare.size:
-			addr = m.spare.addr
-			m.spare = span{m.spare.addr + size, m.spare.size - size}
-		default:
-			return 0, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
-		}
+	if a, ok := fit(span{m.next, m.hi - m.next}); ok {
+		m.release(span{m.next, a - m.next})
+		m.next = a + size
+		return a, nil
 	}
-	return addr, nil
+	if a, ok := fit(m.spare); ok {
+		end := m.spare.addr + m.spare.size
+		m.release(span{m.spare.addr, a - m.spare.addr})
+		m.spare = span{a + size, end - a - size}
+		return a, nil
+	}
+	return 0, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
+}
+
+// release adds r, which is reserved PROT_NONE and unused, to the free ranges, keeping them
+// sorted and coalesced. The caller holds m.mu.
+func (m *LowMemory) release(r span) {
+	if r.size == 0 {
+		return
+	}
+	i := sort.Search(len(m.free), func(i int) bool { return m.free[i].addr > r.addr })
+	m.free = append(m.free, span{})
+	copy(m.free[i+1:], m.free[i:])
+	m.free[i] = r
+	// Coalesce with the neighbours.
+	if i+1 < len(m.free) && m.free[i].addr+m.free[i].size == m.free[i+1].addr {
+		m.free[i].size += m.free[i+1].size
+		m.free = append(m.free[:i+1], m.free[i+2:]...)
+	}
+	if i > 0 && m.free[i-1].addr+m.free[i-1].size == m.free[i].addr {
+		m.free[i-1].size += m.free[i].size
+		m.free = append(m.free[:i], m.free[i+1:]...)
+	}
 }
 
 // Populate faults in the pages of [addr, addr+size) for writing in one call
 // (MADV_POPULATE_WRITE, Linux 5.14): cheaper than taking the faults one page at a time while
 // the sections are copied. Older kernels refuse it, and the faults happen as before.
+//
+// The whole 2 MiB blocks of the range are first advised to be transparent huge pages
+// (MADV_HUGEPAGE; the system default, "madvise", gives them only where asked): one huge page
+// is zeroed in a third of the time 512 small ones take (64 MiB: 8 ms against 23 ms here),
+// and the JIT'd code then runs with far fewer TLB misses, which native executables, whose
+// text is file-backed small pages, do not get. Only the written range is advised, so the
+// zero-fill part is still faulted in page by page as the program touches it. Where THP is
+// off the advice is refused or ignored, and nothing changes.
 func (m *LowMemory) Populate(addr, size uint64) {
-	const madvPopulateWrite = 23
+	const (
+		madvHugepage      = 14
+		madvPopulateWrite = 23
+	)
 	size &^= pageMask
+	if lo, hi := (addr+hugePageSize-1)&^(hugePageSize-1), (addr+size)&^(hugePageSize-1); lo < hi {
+		syscall.Syscall(syscall.SYS_MADVISE, uintptr(lo), uintptr(hi-lo), madvHugepage)
+	}
 	if size > 0 {
 		syscall.Syscall(syscall.SYS_MADVISE, uintptr(addr), uintptr(size), madvPopulateWrite)
 	}
@@ -269,19 +317,7 @@ func (m *LowMemory) Free(addr, size uint64) error {
 	if errno != 0 {
 		return fmt.Errorf("unmapping %#x+%#x: %v", addr, size, errno)
 	}
-	i := sort.Search(len(m.free), func(i int) bool { return m.free[i].addr > addr })
-	m.free = append(m.free, span{})
-	copy(m.free[i+1:], m.free[i:])
-	m.free[i] = span{addr, size}
-	// Coalesce with the neighbours.
-	if i+1 < len(m.free) && m.free[i].addr+m.free[i].size == m.free[i+1].addr {
-		m.free[i].size += m.free[i+1].size
-		m.free = append(m.free[:i+1], m.free[i+2:]...)
-	}
-	if i > 0 && m.free[i-1].addr+m.free[i-1].size == m.free[i].addr {
-		m.free[i-1].size += m.free[i].size
-		m.free = append(m.free[:i], m.free[i+1:]...)
-	}
+	m.release(span{addr, size})
 	return nil
 }
 

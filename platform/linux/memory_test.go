@@ -1,6 +1,12 @@
 package linux
 
-import "testing"
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // TestLowMemoryReuse allocates, frees and reallocates: freed ranges coalesce and are reused,
 // memory stays below 2 GiB, and a freed range is no longer accessible (PROT_NONE).
@@ -46,4 +52,114 @@ func TestLowMemoryReuse(t *testing.T) {
 		t.Errorf("freeing memory outside the window succeeded")
 	}
 	_ = m.Free(d, 4*4096)
+}
+
+// TestTakeAligned checks the window bookkeeping for aligned allocations: the aligned start,
+// the skipped space kept free and reused, free ranges preferred over new space.
+func TestTakeAligned(t *testing.T) {
+	const mib = 1 << 20
+	m := &LowMemory{reserved: true, lo: 0x40000000, hi: 0x50000000, next: 0x40001000}
+	a, err := m.take(4*mib, hugePageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != 0x40200000 {
+		t.Fatalf("aligned allocation at %#x, want 0x40200000", a)
+	}
+	if len(m.free) != 1 || m.free[0] != (span{0x40001000, 0x1ff000}) {
+		t.Fatalf("free ranges %v, want the skipped [0x40001000, 0x40200000)", m.free)
+	}
+	b, err := m.take(0x1000, pageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b != 0x40001000 {
+		t.Errorf("page allocation at %#x, want the skipped space at 0x40001000", b)
+	}
+	// A free range too small once aligned is passed over; one that fits is split in three.
+	m.free = []span{{0x40002000, 0x100000}, {0x41100000, 0x500000}}
+	c, err := m.take(2*mib, hugePageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != 0x41200000 {
+		t.Errorf("aligned allocation at %#x, want 0x41200000", c)
+	}
+	want := []span{{0x40002000, 0x100000}, {0x41100000, 0x100000}, {0x41400000, 0x200000}}
+	if len(m.free) != len(want) {
+		t.Fatalf("free ranges %v, want %v", m.free, want)
+	}
+	for i := range want {
+		if m.free[i] != want[i] {
+			t.Fatalf("free ranges %v, want %v", m.free, want)
+		}
+	}
+	// Releasing the middle range coalesces all three.
+	m.release(span{0x40102000, 0x41100000 - 0x40102000})
+	m.release(span{0x41200000, 2 * mib})
+	if len(m.free) != 1 || m.free[0] != (span{0x40002000, 0x41600000 - 0x40002000}) {
+		t.Errorf("after releasing: %v, want one range", m.free)
+	}
+	if _, err := m.take(0x10000000, hugePageSize); err == nil {
+		t.Errorf("allocation larger than the window succeeded")
+	}
+}
+
+// TestPopulateHugePages checks that a large image gets transparent huge pages where the
+// system offers them on request, and that the memory is zeroed and writable either way.
+func TestPopulateHugePages(t *testing.T) {
+	m := NewLowMemory()
+	const size = 6 << 20
+	addr, mem, err := m.Alloc(size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Free(addr, size)
+	if addr%hugePageSize != 0 {
+		t.Errorf("%d MiB allocation at %#x, not 2 MiB aligned", size>>20, addr)
+	}
+	m.Populate(addr, size)
+	for i := 0; i < size; i += pageSize {
+		if mem[i] != 0 {
+			t.Fatalf("byte %#x not zero", i)
+		}
+		mem[i] = 1
+	}
+	mode, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if !bytes.Contains(mode, []byte("[madvise]")) && !bytes.Contains(mode, []byte("[always]")) {
+		t.Logf("transparent huge pages off (%q): not checking for them", bytes.TrimSpace(mode))
+		return
+	}
+	huge := smapsField(t, addr, "AnonHugePages:")
+	// Huge pages can be short when memory is fragmented; at least one must be there.
+	if huge < 2048 {
+		t.Errorf("AnonHugePages %d kB in the populated %d MiB, want at least 2048", huge, size>>20)
+	}
+}
+
+// smapsField returns a kB field of the mapping containing addr in /proc/self/smaps.
+func smapsField(t *testing.T, addr uint64, field string) int {
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if lo, hi, ok := strings.Cut(f[0], "-"); ok && !strings.HasSuffix(f[0], ":") {
+			l, _ := strconv.ParseUint(lo, 16, 64)
+			h, _ := strconv.ParseUint(hi, 16, 64)
+			in = l <= addr && addr < h
+			continue
+		}
+		if in && f[0] == field && len(f) > 1 {
+			n, _ := strconv.Atoi(f[1])
+			return n
+		}
+	}
+	t.Fatalf("no %s for %#x in /proc/self/smaps", field, addr)
+	return 0
 }
