@@ -109,7 +109,7 @@ func TestTakeAligned(t *testing.T) {
 // system offers them on request, and that the memory is zeroed and writable either way.
 func TestPopulateHugePages(t *testing.T) {
 	m := NewLowMemory()
-	const size = 6 << 20
+	const size = 10 << 20
 	addr, mem, err := m.Alloc(size)
 	if err != nil {
 		t.Fatal(err)
