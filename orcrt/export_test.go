@@ -18,3 +18,6 @@ func LazyCode(d *Dylib, name string) uint64 {
 	}
 	return 0
 }
+
+// DrainReadAhead makes each resolution wait for the members it queued to be read ahead.
+func DrainReadAhead() { drainReadAhead = true }

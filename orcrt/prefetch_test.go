@@ -47,6 +47,7 @@ int entry(void) { return foo(); }
 		t.Fatal(err)
 	}
 
+	orcrt.DrainReadAhead() // b.o is queued while a.o is added; the link may end first
 	d := linkWith(t, orcrt.Options{}, mainO, lib)
 	if d.Stats.Objects != 2 || d.Stats.Parsed != 3 {
 		t.Errorf("objects linked %d, parsed %d; want 2 linked (main.o, a.o) and 3 parsed (b.o read ahead)", d.Stats.Objects, d.Stats.Parsed)
