@@ -130,6 +130,10 @@ func TestPopulateHugePages(t *testing.T) {
 		t.Logf("transparent huge pages off (%q): not checking for them", bytes.TrimSpace(mode))
 		return
 	}
+	if n := freeHugePages(); n < size/hugePageSize {
+		t.Logf("%d free huge blocks: Populate does not ask for %d", n, size/hugePageSize)
+		return
+	}
 	huge := smapsField(t, addr, "AnonHugePages:")
 	// Huge pages can be short when memory is fragmented; at least one must be there.
 	if huge < 2048 {
@@ -162,4 +166,21 @@ func smapsField(t *testing.T, addr uint64, field string) int {
 	}
 	t.Fatalf("no %s for %#x in /proc/self/smaps", field, addr)
 	return 0
+}
+
+// TestCountHugeBlocks reads /proc/buddyinfo's format: orders 9 and 10 count 1 and 2 blocks.
+func TestCountHugeBlocks(t *testing.T) {
+	in := []byte(`Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 
+Node 0, zone    DMA32      1      1      4      2      5      4      3      3      4      2    752 
+Node 0, zone   Normal   8743   3597   1763   1694    995   1276    683    362    134    116   1003 
+`)
+	if got, want := countHugeBlocks(in), uint64(1+2*3+2+2*752+116+2*1003); got != want {
+		t.Errorf("countHugeBlocks = %d, want %d", got, want)
+	}
+	if got := countHugeBlocks([]byte("garbage\nNode 0, zone Normal 1 2 x\n")); got != 0 {
+		t.Errorf("countHugeBlocks(garbage) = %d, want 0", got)
+	}
+	if n := freeHugePages(); n == 0 {
+		t.Logf("no free huge blocks reported (or no /proc/buddyinfo)")
+	}
 }
