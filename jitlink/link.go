@@ -465,10 +465,6 @@ func alignUp(v, a uint64) uint64 {
 
 const pageSize = 4096
 
-// populateAlign is the transparent huge page size: fill hands out its pieces on multiples of
-// it once they are large enough (see fill).
-const populateAlign = 2 << 20
-
 // IsCIdent reports whether a section name can be reached through __start_/__stop_ symbols.
 func IsCIdent(name string) bool {
 	if name == "" {
@@ -699,11 +695,6 @@ func (l *Link) fill(mem Memory, places []placed, written uint64) {
 		w = 1
 	}
 	piece := alignUp(written/uint64(w)+1, pageSize)
-	if piece >= 2*populateAlign {
-		// Whole 2 MiB blocks per piece: a memory that backs the populated range with
-		// transparent huge pages can then use one for every block.
-		piece = alignUp(piece, populateAlign)
-	}
 	// places are in increasing offset order: piece k copies those starting in it.
 	parallel(w, func(k int) {
 		lo, hi := uint64(k)*piece, min(uint64(k+1)*piece, written)

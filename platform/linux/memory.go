@@ -155,29 +155,14 @@ func (m *LowMemory) reserve() error {
 	return nil
 }
 
-const (
-	pageSize = 4096
-	pageMask = pageSize - 1
-	// hugePageSize is x86-64's transparent huge page (a PMD's reach).
-	hugePageSize = 2 << 20
-	// hugeAllocMin is the size from which Alloc aligns to hugePageSize.
-	hugeAllocMin = 4 << 20
-	// hugePopulateMin is the smallest range Populate asks huge pages for. Below it there are
-	// one or two whole blocks to gain, and none was measured: CPython's 6.5 MiB image linked
-	// in the same time (±1 ms) with and without them.
-	hugePopulateMin = 8 << 20
-)
+const pageMask = 4095
 
 // Alloc maps size bytes read-write in the low window.
 func (m *LowMemory) Alloc(size uint64) (uint64, []byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	size = (size + pageMask) &^ pageMask
-	align := uint64(pageSize)
-	if size >= hugeAllocMin {
-		align = hugePageSize // so that Populate can back it with whole huge pages
-	}
-	addr, err := m.take(size, align)
+	addr, err := m.take(size)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -206,7 +191,7 @@ func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, e
 	if size > a.end-a.next {
 		chunk := uint64(arenaChunk) << min(a.chunks, 6)
 		chunk = max(min(chunk, arenaMaxChunk), size)
-		addr, err := m.take(chunk, pageSize)
+		addr, err := m.take(chunk)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -224,125 +209,50 @@ func (m *LowMemory) AllocSegment(p jitlink.Perm, size uint64) (uint64, []byte, e
 	return addr, unsafe.Slice((*byte)(Ptr(addr)), size), nil
 }
 
-// take finds size bytes of unused window, reserved PROT_NONE, starting at a multiple of
-// align (a power of two, at least a page), reserving the window on first use. What aligning
-// skips stays free. The caller holds m.mu.
-func (m *LowMemory) take(size, align uint64) (uint64, error) {
+// take finds size bytes (page-aligned) of unused window, reserved PROT_NONE, reserving the
+// window on first use. The caller holds m.mu.
+func (m *LowMemory) take(size uint64) (uint64, error) {
 	if !m.reserved {
 		if err := m.reserve(); err != nil {
 			return 0, err
 		}
 	}
-	// fit places size bytes in the free range f: the aligned start, or false.
-	fit := func(f span) (uint64, bool) {
-		a := (f.addr + align - 1) &^ (align - 1)
-		return a, a >= f.addr && a-f.addr <= f.size && f.size-(a-f.addr) >= size
-	}
+	addr, fromFree := uint64(0), false
 	for i, f := range m.free { // first fit among returned ranges
-		if a, ok := fit(f); ok {
-			m.free = append(m.free[:i], m.free[i+1:]...)
-			m.release(span{f.addr, a - f.addr})
-			m.release(span{a + size, f.addr + f.size - a - size})
-			return a, nil
+		if f.size >= size {
+			addr, fromFree = f.addr, true
+			if f.size == size {
+				m.free = append(m.free[:i], m.free[i+1:]...)
+			} else {
+				m.free[i] = span{f.addr + size, f.size - size}
+			}
+			break
 		}
 	}
-	if a, ok := fit(span{m.next, m.hi - m.next}); ok {
-		m.release(span{m.next, a - m.next})
-		m.next = a + size
-		return a, nil
+	if !fromFree {
+		switch {
+		case size <= m.hi-m.next:
+			addr = m.next
+			m.next += size
+		case size <= m.spare.size:
+			addr = m.spare.addr
+			m.spare = span{m.spare.addr + size, m.spare.size - size}
+		default:
+			return 0, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
+		}
 	}
-	if a, ok := fit(m.spare); ok {
-		end := m.spare.addr + m.spare.size
-		m.release(span{m.spare.addr, a - m.spare.addr})
-		m.spare = span{a + size, end - a - size}
-		return a, nil
-	}
-	return 0, fmt.Errorf("out of JIT memory below 2 GiB: need %d MiB, %d MiB left", size>>20, max(m.hi-m.next, m.spare.size)>>20)
-}
-
-// release adds r, which is reserved PROT_NONE and unused, to the free ranges, keeping them
-// sorted and coalesced. The caller holds m.mu.
-func (m *LowMemory) release(r span) {
-	if r.size == 0 {
-		return
-	}
-	i := sort.Search(len(m.free), func(i int) bool { return m.free[i].addr > r.addr })
-	m.free = append(m.free, span{})
-	copy(m.free[i+1:], m.free[i:])
-	m.free[i] = r
-	// Coalesce with the neighbours.
-	if i+1 < len(m.free) && m.free[i].addr+m.free[i].size == m.free[i+1].addr {
-		m.free[i].size += m.free[i+1].size
-		m.free = append(m.free[:i+1], m.free[i+2:]...)
-	}
-	if i > 0 && m.free[i-1].addr+m.free[i-1].size == m.free[i].addr {
-		m.free[i-1].size += m.free[i].size
-		m.free = append(m.free[:i], m.free[i+1:]...)
-	}
+	return addr, nil
 }
 
 // Populate faults in the pages of [addr, addr+size) for writing in one call
 // (MADV_POPULATE_WRITE, Linux 5.14): cheaper than taking the faults one page at a time while
 // the sections are copied. Older kernels refuse it, and the faults happen as before.
-//
-// The whole 2 MiB blocks of a range of hugePopulateMin or more are first advised to be
-// transparent huge pages (MADV_HUGEPAGE; the usual system setting, "madvise", gives them only
-// where asked). One huge page is zeroed in a third of the time 512 small ones take (64 MiB:
-// 8 ms against 23 ms here; clang's 157 MiB image: 0.43 s of system time down to 0.21 s), and
-// one TLB entry then covers what took 512 (this VM exposes no TLB counters to measure what
-// that gains the program). Only the written range is advised: the zero-fill part is still
-// faulted in page by page, as the program touches it. Where THP is off the advice is refused
-// or ignored, and nothing changes.
 func (m *LowMemory) Populate(addr, size uint64) {
-	const (
-		madvHugepage      = 14
-		madvPopulateWrite = 23
-	)
+	const madvPopulateWrite = 23
 	size &^= pageMask
-	if lo, hi := (addr+hugePageSize-1)&^(hugePageSize-1), (addr+size)&^(hugePageSize-1); size >= hugePopulateMin && lo < hi &&
-		freeHugePages() >= (hi-lo)/hugePageSize {
-		syscall.Syscall(syscall.SYS_MADVISE, uintptr(lo), uintptr(hi-lo), madvHugepage)
-	}
 	if size > 0 {
 		syscall.Syscall(syscall.SYS_MADVISE, uintptr(addr), uintptr(size), madvPopulateWrite)
 	}
-}
-
-// freeHugePages counts the free blocks of huge-page size the kernel has (/proc/buddyinfo's
-// orders 9 and up, all zones), 0 if it cannot tell. Populate asks for huge pages only when they
-// are there: where memory is fragmented, the usual THP defrag setting ("madvise") makes a
-// fault in an advised range compact memory first, and that stall cost more than the small
-// pages it saves (a clang link measured 113 -> 300 ms in an earlier session).
-func freeHugePages() uint64 {
-	data, err := readSmallFile("/proc/buddyinfo")
-	if err != nil {
-		return 0
-	}
-	return countHugeBlocks(data)
-}
-
-// countHugeBlocks sums, over /proc/buddyinfo's lines ("Node 0, zone Normal n0 n1 ... n10",
-// the free blocks of each order), the 2 MiB blocks the free blocks of order 9 and up hold.
-func countHugeBlocks(buddyinfo []byte) uint64 {
-	const hugeOrder = 9 // 4 KiB << 9 = 2 MiB
-	var n uint64
-	for _, line := range bytes.Split(buddyinfo, []byte{'\n'}) {
-		f := bytes.Fields(line)
-		if len(f) < 4 || string(f[2]) != "zone" {
-			continue
-		}
-		for order, c := range f[4:] {
-			if order < hugeOrder {
-				continue
-			}
-			v, err := strconv.ParseUint(string(c), 10, 64)
-			if err != nil {
-				break
-			}
-			n += v << (order - hugeOrder)
-		}
-	}
-	return n
 }
 
 // Free returns a range obtained from Alloc: its pages go back to the kernel (the range is
@@ -359,7 +269,19 @@ func (m *LowMemory) Free(addr, size uint64) error {
 	if errno != 0 {
 		return fmt.Errorf("unmapping %#x+%#x: %v", addr, size, errno)
 	}
-	m.release(span{addr, size})
+	i := sort.Search(len(m.free), func(i int) bool { return m.free[i].addr > addr })
+	m.free = append(m.free, span{})
+	copy(m.free[i+1:], m.free[i:])
+	m.free[i] = span{addr, size}
+	// Coalesce with the neighbours.
+	if i+1 < len(m.free) && m.free[i].addr+m.free[i].size == m.free[i+1].addr {
+		m.free[i].size += m.free[i+1].size
+		m.free = append(m.free[:i+1], m.free[i+2:]...)
+	}
+	if i > 0 && m.free[i-1].addr+m.free[i-1].size == m.free[i].addr {
+		m.free[i-1].size += m.free[i].size
+		m.free = append(m.free[:i], m.free[i+1:]...)
+	}
 	return nil
 }
 
