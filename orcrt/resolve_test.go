@@ -1,0 +1,48 @@
+package orcrt_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/jitrun/jitrun/orcrt"
+)
+
+// TestArchiveFirstDefinitionWins: a name several archive members define is taken from the
+// first archive on the command line that defines it, and within an archive from the first
+// member its index names (as ld does), whatever order the index is built in.
+func TestArchiveFirstDefinitionWins(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		order []string // archives, by name
+		want  int32
+	}{
+		{"AB", []string{"A", "B"}, 1},
+		{"BA", []string{"B", "A"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !isolated(t) {
+				return
+			}
+			mainO := compile(t, "main", "int foo(void);\nint entry(void) { return foo(); }\n")
+			a1 := compile(t, "a1", "int foo(void) { return 1; }\n")
+			a2 := compile(t, "a2", "int foo(void) { return 2; }\n")
+			b := compile(t, "b", "int foo(void) { return 3; }\n")
+			dir := t.TempDir()
+			libs := map[string]string{"A": filepath.Join(dir, "libA.a"), "B": filepath.Join(dir, "libB.a")}
+			for lib, members := range map[string][]string{"A": {a1, a2}, "B": {b}} {
+				if out, err := exec.Command("ar", append([]string{"rcs", libs[lib]}, members...)...).CombinedOutput(); err != nil {
+					t.Skipf("ar: %v\n%s", err, out)
+				}
+			}
+			objs := []string{mainO}
+			for _, lib := range tc.order {
+				objs = append(objs, libs[lib])
+			}
+			d := linkWith(t, orcrt.Options{}, objs...)
+			if got := int32(orcrt.Call(lookup(t, d, "entry"))); got != tc.want {
+				t.Errorf("foo() = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
