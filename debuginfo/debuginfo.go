@@ -518,7 +518,8 @@ func (r *Registration) register(opts Options, dir string, sync bool, tmp int) er
 		eh = memAt(l.EHFrame, l.EHFrameSize)
 	}
 	loaded := loadedSections(l.Segments, l.EHFrame, eh)
-	img := (&image{typ: etRel, loaded: loaded, buildID: id, syms: syms}).write()
+	// Written where the GDB JIT list can keep it without a copy (freed by Unregister).
+	img := (&image{typ: etRel, loaded: loaded, buildID: id, syms: syms, alloc: linux.AllocJITObject}).write()
 	path := ""
 	if !opts.NoDisk {
 		path = DebugFilePath(dir, id)
@@ -592,6 +593,8 @@ func (r *Registration) Unregister() error {
 	r.mu.Lock()
 	r.entry.Unregister() // registered by the background work meanwhile
 	r.entry = nil
+	linux.FreeJITObject(r.memImg) // no entry refers to it any more
+	r.memImg = nil
 	r.mu.Unlock()
 	if r.Path != "" {
 		if err := os.Remove(r.Path); err != nil && !os.IsNotExist(err) {

@@ -160,6 +160,8 @@ type image struct {
 	other   []*secHdr // non-alloc: DWARF
 	buildID []byte
 	syms    []Sym
+	// alloc gives the zeroed buffer the image is written into (make when nil).
+	alloc func(size int) []byte
 }
 
 // write lays the file out: ELF header, [program headers], section contents, section
@@ -254,7 +256,12 @@ func (im *image) write() []byte {
 	}
 	shoff := (off + 7) &^ 7
 	total := shoff + 64*uint64(len(secs))
-	b := make([]byte, total)
+	var b []byte
+	if im.alloc != nil {
+		b = im.alloc(int(total))
+	} else {
+		b = make([]byte, total)
+	}
 	w := binary.LittleEndian
 	copy(b, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0})
 	w.PutUint16(b[16:], im.typ)

@@ -28,16 +28,27 @@ __attribute__((noinline, noclone, used, visibility("default"))) void __jit_debug
 
 static pthread_mutex_t jit_mu = PTHREAD_MUTEX_INITIALIZER;
 
-void *jitrun_gdbjit_register(const void *img, uint64_t size) {
-	struct jit_code_entry *e = calloc(1, sizeof *e);
-	char *copy = malloc(size);
-	if (!e || !copy) {
-		free(e);
-		free(copy);
+// An entry, and whether its symbol file is a copy it owns (freed with it).
+struct entry {
+	struct jit_code_entry e; // first: the list links entries through it
+	int owned;
+};
+
+void *jitrun_gdbjit_register(const void *img, uint64_t size, int copy) {
+	struct entry *n = calloc(1, sizeof *n);
+	char *file = (char *)img;
+	if (n && copy) {
+		file = malloc(size);
+		if (file)
+			memcpy(file, img, size);
+	}
+	if (!n || !file) {
+		free(n);
 		return 0;
 	}
-	memcpy(copy, img, size);
-	e->symfile_addr = copy;
+	struct jit_code_entry *e = &n->e;
+	n->owned = copy;
+	e->symfile_addr = file;
 	e->symfile_size = size;
 	pthread_mutex_lock(&jit_mu);
 	e->next = __jit_debug_descriptor.first_entry;
@@ -69,8 +80,10 @@ void jitrun_gdbjit_unregister(void *entry) {
 	__jit_debug_descriptor.action_flag = 0;
 	__jit_debug_descriptor.relevant_entry = 0;
 	pthread_mutex_unlock(&jit_mu);
-	free((void *)e->symfile_addr);
-	free(e);
+	struct entry *n = (struct entry *)e;
+	if (n->owned)
+		free((void *)e->symfile_addr);
+	free(n);
 }
 
 int jitrun_gdbjit_count(void) {
