@@ -57,6 +57,8 @@ type Link struct {
 	Graphs []*Graph
 	// edgeOrder: the graphs' indices, most relocations first (byEdges).
 	edgeOrder []int32
+	// liveSecs and liveEdges count each graph's loaded sections and their edges (sizes).
+	liveSecs, liveEdges []int32
 	// Separate lays each permission group out in an allocation of its own (the Memory
 	// must be a SegmentMemory), not the whole link in one: for many small links (lazy
 	// batches), whose one-allocation layouts would each add a mapping per permission.
@@ -1113,19 +1115,45 @@ func (l *Link) byEdges() []int32 {
 	if l.edgeOrder != nil {
 		return l.edgeOrder
 	}
-	n := make([]int, len(l.Graphs))
+	l.sizes()
+	n := l.liveEdges
 	order := make([]int32, len(l.Graphs))
-	for i, g := range l.Graphs {
+	for i := range order {
 		order[i] = int32(i)
-		for _, sec := range g.Sections {
-			if sec != nil {
-				n[i] += sec.NumEdges()
-			}
-		}
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return n[b] - n[a] })
+	slices.SortStableFunc(order, func(a, b int32) int { return int(n[b] - n[a]) })
 	l.edgeOrder = order
 	return order
+}
+
+// sizes counts each graph's loaded sections and their edges, on all cores (clang's 265,000
+// loaded sections, read one after the other, took 10 ms for the statistics alone).
+func (l *Link) sizes() {
+	if l.liveSecs != nil {
+		return
+	}
+	secs, edges := make([]int32, len(l.Graphs)), make([]int32, len(l.Graphs))
+	parallel(len(l.Graphs), func(i int) {
+		var ns, ne int
+		for _, sec := range l.Graphs[i].Sections {
+			if live(sec) {
+				ns++
+				ne += sec.NumEdges()
+			}
+		}
+		secs[i], edges[i] = int32(ns), int32(ne)
+	})
+	l.liveSecs, l.liveEdges = secs, edges
+}
+
+// LiveCounts returns how many sections the link loads and how many edges they have.
+func (l *Link) LiveCounts() (sections, edges int) {
+	l.sizes()
+	for i := range l.liveSecs {
+		sections += int(l.liveSecs[i])
+		edges += int(l.liveEdges[i])
+	}
+	return sections, edges
 }
 
 // Parallel runs f(0..n-1) on all cores.
