@@ -654,7 +654,21 @@ run_workload() {
         hf_args+=(-n "${names[$i]}" "${cmds[$i]}")
     done
     local json=$work/$w.json
-    hyperfine "${hf_run_opts[@]}" "${hf_extra[@]}" --export-json "$json" "${hf_args[@]}"
+    if ! hyperfine "${hf_run_opts[@]}" "${hf_extra[@]}" --export-json "$json" "${hf_args[@]}"; then
+        # hyperfine shows neither the failing run's output nor its stderr: run each command
+        # again (up to 20 times) to catch a failure with its message.
+        warn "$w: a timed run failed; running each command again to show the failure"
+        for i in "${!names[@]}"; do
+            local k err
+            for k in $(seq 20); do
+                if ! err=$(sh -c "${cmds[$i]}" 2>&1 >/dev/null); then
+                    warn "${names[$i]} (try $k): ${err:-no message}"
+                    break
+                fi
+            done
+        done
+        exit 1
+    fi
 
     local IFS=','
     local joined_names="${names[*]}"
