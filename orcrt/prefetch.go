@@ -25,7 +25,7 @@ import (
 // reported, as ld never reads a member it does not pull.
 
 // parseSlot is one input object (a command-line object or an archive member): parsed at most
-// once, by whichever of the pool's workers takes it first.
+// once, by whichever goroutine starts it first (a worker, or the resolver waiting for it).
 type parseSlot struct {
 	name    string
 	data    []byte
