@@ -67,7 +67,7 @@ type Registration struct {
 	link    *jitlink.Link
 	mu      sync.Mutex
 	entry   *linux.JITEntry
-	memImg  []byte
+	memObj  linux.JITObject
 	done    chan struct{}
 	diskErr error
 	gone    bool
@@ -519,13 +519,17 @@ func (r *Registration) register(opts Options, dir string, sync bool, tmp int) er
 	}
 	loaded := loadedSections(l.Segments, l.EHFrame, eh)
 	// Written where the GDB JIT list can keep it without a copy (freed by Unregister).
-	img := (&image{typ: etRel, loaded: loaded, buildID: id, syms: syms, alloc: linux.AllocJITObject}).write()
+	var obj linux.JITObject
+	(&image{typ: etRel, loaded: loaded, buildID: id, syms: syms, alloc: func(n int) []byte {
+		obj = linux.AllocJITObject(n)
+		return obj.Data
+	}}).write()
 	path := ""
 	if !opts.NoDisk {
 		path = DebugFilePath(dir, id)
 	}
 	r.mu.Lock()
-	r.BuildID, r.Path, r.memImg = id, path, img
+	r.BuildID, r.Path, r.memObj = id, path, obj
 	gone := r.gone
 	r.mu.Unlock()
 	if gone {
@@ -565,7 +569,7 @@ func (r *Registration) reregister() {
 	if r.entry != nil {
 		r.entry.Unregister()
 	}
-	r.entry = linux.RegisterJITObject(r.memImg)
+	r.entry = linux.RegisterJITObject(r.memObj)
 }
 
 // Wait waits until the on-disk debug file is in place (or failed to be written).
@@ -593,8 +597,8 @@ func (r *Registration) Unregister() error {
 	r.mu.Lock()
 	r.entry.Unregister() // registered by the background work meanwhile
 	r.entry = nil
-	linux.FreeJITObject(r.memImg) // no entry refers to it any more
-	r.memImg = nil
+	linux.FreeJITObject(r.memObj) // no entry refers to it any more
+	r.memObj = linux.JITObject{}
 	r.mu.Unlock()
 	if r.Path != "" {
 		if err := os.Remove(r.Path); err != nil && !os.IsNotExist(err) {
@@ -605,7 +609,7 @@ func (r *Registration) Unregister() error {
 }
 
 // MemoryImage returns the in-memory object registered with the debugger.
-func (r *Registration) MemoryImage() []byte { return r.memImg }
+func (r *Registration) MemoryImage() []byte { return r.memObj.Data }
 
 // DebugFilePath is where a build id's debug file lives under dir.
 func DebugFilePath(dir string, id []byte) string {

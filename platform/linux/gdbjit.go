@@ -11,7 +11,6 @@ import "C"
 
 import (
 	"bytes"
-	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -19,23 +18,10 @@ import (
 // JITEntry is a symbol file registered with the GDB JIT interface.
 type JITEntry struct{ p unsafe.Pointer }
 
-// RegisterJITObject registers an in-memory symbol file (an ELF object) with the GDB JIT
-// interface: a debugger attached now stops to read it, one that attaches later finds it in
-// the list. An image from AllocJITObject is registered in place (it must stay mapped until
-// the entry is unregistered); any other is copied. It returns nil if memory is short.
-func RegisterJITObject(img []byte) *JITEntry {
-	if len(img) == 0 {
-		return nil
-	}
-	cp := C.int(1)
-	if isJITObjectMapping(img) {
-		cp = 0
-	}
-	p := C.jitrun_gdbjit_register(unsafe.Pointer(&img[0]), C.uint64_t(len(img)), cp)
-	if p == nil {
-		return nil
-	}
-	return &JITEntry{p}
+// JITObject is an in-memory symbol file (an ELF object) for the GDB JIT interface.
+type JITObject struct {
+	Data   []byte
+	mapped bool // Data is a mapping of its own (AllocJITObject), outside the Go heap
 }
 
 // jitObjectMin is the size from which AllocJITObject maps memory of its own: a symbol file
@@ -44,37 +30,43 @@ func RegisterJITObject(img []byte) *JITEntry {
 // each would add up over a lazy program's hundreds of batches.
 const jitObjectMin = 1 << 20
 
-var jitObjects sync.Map // start address of each AllocJITObject mapping -> its length
-
-// AllocJITObject returns size bytes for a symbol file that RegisterJITObject can register
-// without copying (outside the Go heap, which cgo does not let C keep pointers into), or a
-// Go slice if size is small. FreeJITObject releases it once no entry refers to it.
-func AllocJITObject(size int) []byte {
-	if size < jitObjectMin {
-		return make([]byte, size)
+// AllocJITObject returns a zeroed symbol file of size bytes to write: outside the Go heap
+// (which cgo does not let C keep pointers into) if it is large, so that RegisterJITObject
+// can register it without a copy. FreeJITObject releases it once no entry refers to it.
+func AllocJITObject(size int) JITObject {
+	if size >= jitObjectMin {
+		b, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS)
+		if err == nil {
+			return JITObject{b, true}
+		}
 	}
-	b, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS)
-	if err != nil {
-		return make([]byte, size)
-	}
-	jitObjects.Store(uintptr(unsafe.Pointer(&b[0])), len(b))
-	return b
+	return JITObject{Data: make([]byte, size)}
 }
 
-// FreeJITObject releases memory from AllocJITObject (a no-op for Go slices).
-func FreeJITObject(b []byte) {
-	if isJITObjectMapping(b) {
-		jitObjects.Delete(uintptr(unsafe.Pointer(&b[0])))
-		syscall.Munmap(b)
+// FreeJITObject releases a symbol file from AllocJITObject.
+func FreeJITObject(o JITObject) {
+	if o.mapped {
+		syscall.Munmap(o.Data)
 	}
 }
 
-func isJITObjectMapping(b []byte) bool {
-	if len(b) == 0 {
-		return false
+// RegisterJITObject registers a symbol file with the GDB JIT interface: a debugger attached
+// now stops to read it, one that attaches later finds it in the list. A mapped one is
+// registered in place (it must stay mapped until the entry is unregistered); one in the Go
+// heap is copied. It returns nil if memory is short.
+func RegisterJITObject(o JITObject) *JITEntry {
+	if len(o.Data) == 0 {
+		return nil
 	}
-	n, ok := jitObjects.Load(uintptr(unsafe.Pointer(&b[0])))
-	return ok && n.(int) == len(b)
+	cp := C.int(1)
+	if o.mapped {
+		cp = 0
+	}
+	p := C.jitrun_gdbjit_register(unsafe.Pointer(&o.Data[0]), C.uint64_t(len(o.Data)), cp)
+	if p == nil {
+		return nil
+	}
+	return &JITEntry{p}
 }
 
 // Unregister removes the entry from the GDB JIT list (the debugger drops its symbols) and
