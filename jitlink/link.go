@@ -1129,31 +1129,45 @@ func (l *Link) byEdges() []int32 {
 // sizes counts each graph's loaded sections and their edges, on all cores, once: for Scan's
 // order and for the link statistics, which each walked clang's 265,000 sections (10 ms).
 func (l *Link) sizes() {
-	if l.liveSecs != nil {
-		return
+	if l.liveSecs == nil {
+		l.liveSecs, l.liveEdges = countLive(l.Graphs)
 	}
-	secs, edges := make([]int32, len(l.Graphs)), make([]int32, len(l.Graphs))
-	parallel(len(l.Graphs), func(i int) {
+}
+
+// countLive counts, on all cores, each graph's loaded sections and their edges.
+func countLive(graphs []*Graph) (sections, edges []int32) {
+	sections, edges = make([]int32, len(graphs)), make([]int32, len(graphs))
+	parallel(len(graphs), func(i int) {
 		var ns, ne int
-		for _, sec := range l.Graphs[i].Sections {
+		for _, sec := range graphs[i].Sections {
 			if live(sec) {
 				ns++
 				ne += sec.NumEdges()
 			}
 		}
-		secs[i], edges[i] = int32(ns), int32(ne)
+		sections[i], edges[i] = int32(ns), int32(ne)
 	})
-	l.liveSecs, l.liveEdges = secs, edges
+	return sections, edges
 }
 
 // LiveCounts returns how many sections the link loads and how many edges they have.
 func (l *Link) LiveCounts() (sections, edges int) {
 	l.sizes()
-	for i := range l.liveSecs {
-		sections += int(l.liveSecs[i])
-		edges += int(l.liveEdges[i])
+	return sum(l.liveSecs), sum(l.liveEdges)
+}
+
+// LiveTotals counts the loaded sections of graphs and their edges, on all cores.
+func LiveTotals(graphs []*Graph) (sections, edges int) {
+	s, e := countLive(graphs)
+	return sum(s), sum(e)
+}
+
+func sum(v []int32) int {
+	n := 0
+	for _, x := range v {
+		n += int(x)
 	}
-	return sections, edges
+	return n
 }
 
 // Parallel runs f(0..n-1) on all cores.

@@ -60,19 +60,7 @@ func (st *LinkStats) count(d *Dylib) {
 		st.Sections, st.Edges = d.link.LiveCounts() // counted already, for Scan's order
 	} else {
 		// The link has the objects' start-up parts; the statistics count them whole.
-		per := make([][2]int, len(d.graphs))
-		jitlink.Parallel(len(d.graphs), func(i int) {
-			for _, s := range d.graphs[i].Sections {
-				if s != nil && !s.Discard && s.Kind != jitlink.KindNonAlloc {
-					per[i][0]++
-					per[i][1] += s.NumEdges()
-				}
-			}
-		})
-		for _, c := range per {
-			st.Sections += c[0]
-			st.Edges += c[1]
-		}
+		st.Sections, st.Edges = jitlink.LiveTotals(d.graphs)
 	}
 	l := d.link
 	st.GOTEntries, st.Stubs, st.Copies = len(l.GOT), len(l.Stubs), len(l.Copies)
