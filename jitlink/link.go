@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Arch is one instruction set's fixup knowledge.
@@ -1086,24 +1087,26 @@ func parallel(n int, f func(int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for k := 0; k < w; k++ {
+	var next atomic.Int32
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= n {
+				return
+			}
+			f(i)
+		}
+	}
+	// The calling goroutine is one of the workers: it starts at once on its own core,
+	// instead of parking while the scheduler starts a goroutine there.
+	for k := 1; k < w; k++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				f(i)
-			}
+			work()
 		}()
 	}
+	work()
 	wg.Wait()
 }
 
