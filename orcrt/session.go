@@ -427,29 +427,24 @@ func (d *Dylib) indexArchives() {
 		}
 	}
 	x := &archIndex{}
-	var wg sync.WaitGroup
-	for h := range x.half {
+	fill := func(h int) { // names of even length in one half, odd in the other
 		m := make(map[string]archMember, n/2)
 		x.half[h] = m
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for pos, lib := range d.libs {
-				if lib.ar == nil || !lib.ar.HasIndex {
+		for pos, lib := range d.libs {
+			if lib.ar == nil || !lib.ar.HasIndex {
+				continue
+			}
+			for _, s := range lib.ar.Symbols {
+				if len(s.Name)&1 != h {
 					continue
 				}
-				for _, s := range lib.ar.Symbols {
-					if len(s.Name)&1 != h {
-						continue
-					}
-					if _, dup := m[s.Name]; !dup {
-						m[s.Name] = archMember{int32(pos), int32(s.Member)}
-					}
+				if _, dup := m[s.Name]; !dup {
+					m[s.Name] = archMember{int32(pos), int32(s.Member)}
 				}
 			}
-		}()
+		}
 	}
-	wg.Wait()
+	jitlink.Parallel(len(x.half), fill)
 	d.archIndex = x
 }
 
