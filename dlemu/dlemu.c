@@ -274,19 +274,21 @@ int dlemu_dl_iterate_phdr(int (*cb)(struct dl_phdr_info *, size_t, void *), void
 }
 
 // ---- Table of wrappers -------------------------------------------------------------------
-uintptr_t dlemu_symbol(const char *name) {
-	static const struct {
-		const char *name;
-		void *fn;
-	} table[] = {
-	    {"dlopen", (void *)dlemu_dlopen},     {"dlclose", (void *)dlemu_dlclose},
-	    {"dlsym", (void *)dlemu_dlsym},       {"dlvsym", (void *)dlemu_dlvsym},
-	    {"dlerror", (void *)dlemu_dlerror},   {"dladdr", (void *)dlemu_dladdr},
-	    {"dladdr1", (void *)dlemu_dladdr1},   {"dlinfo", (void *)dlemu_dlinfo},
-	    {"dl_iterate_phdr", (void *)dlemu_dl_iterate_phdr},
-	};
-	for (unsigned i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (!strcmp(table[i].name, name))
-			return (uintptr_t)table[i].fn;
-	return 0;
+// The glibc names JIT'd code binds to wrappers of, and the wrappers.
+static const struct {
+	const char *name;
+	void *fn;
+} dlemu_table[] = {
+    {"dlopen", (void *)dlemu_dlopen},     {"dlclose", (void *)dlemu_dlclose},
+    {"dlsym", (void *)dlemu_dlsym},       {"dlvsym", (void *)dlemu_dlvsym},
+    {"dlerror", (void *)dlemu_dlerror},   {"dladdr", (void *)dlemu_dladdr},
+    {"dladdr1", (void *)dlemu_dladdr1},   {"dlinfo", (void *)dlemu_dlinfo},
+    {"dl_iterate_phdr", (void *)dlemu_dl_iterate_phdr},
+};
+
+uintptr_t dlemu_symbol_at(int i, const char **name) {
+	if (i < 0 || (unsigned)i >= sizeof dlemu_table / sizeof dlemu_table[0])
+		return 0;
+	*name = dlemu_table[i].name;
+	return (uintptr_t)dlemu_table[i].fn;
 }

@@ -90,11 +90,22 @@ func current() Loader {
 
 // Symbol returns the address of the wrapper JIT'd code binds to in place of the glibc
 // function name, or 0 if name is not part of the dynamic-loader API.
-func Symbol(name string) uint64 {
-	cs := C.CString(name)
-	defer C.free(unsafe.Pointer(cs))
-	return uint64(C.dlemu_symbol(cs))
-}
+func Symbol(name string) uint64 { return wrappers()[name] }
+
+// wrappers maps the dynamic-loader API's names to their wrappers, read from dlemu.c's table
+// once: a link asks about every libc function it binds to (CPython: ~450), and three C calls
+// per name (copy the name, look it up, free the copy) were most of bind's serial tail.
+var wrappers = sync.OnceValue(func() map[string]uint64 {
+	m := map[string]uint64{}
+	for i := 0; ; i++ {
+		var name *C.char
+		a := C.dlemu_symbol_at(C.int(i), &name)
+		if a == 0 {
+			return m
+		}
+		m[C.GoString(name)] = uint64(a)
+	}
+})
 
 // NewHandle allocates the handle dlopen returns for JIT'd dylib id.
 func NewHandle(id int64, base uint64, name unsafe.Pointer) uintptr {

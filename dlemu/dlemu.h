@@ -4,7 +4,8 @@
 
 void *dlemu_new_handle(long id, uintptr_t base, const char *name);
 void dlemu_free_handle(void *h);
-uintptr_t dlemu_symbol(const char *name);
+// The i-th wrapper of the dynamic-loader API and its glibc name in *name; 0 past the end.
+uintptr_t dlemu_symbol_at(int i, const char **name);
 int dlemu_call_phdr_cb(void *ctx, uintptr_t base, const char *name, void *phdrs, int n,
                        unsigned long long adds, size_t tls_modid);
 

@@ -73,11 +73,11 @@ static const struct hostvar hostvars[] = {
 	{0, 0},
 };
 
-void *jitrun_hostvar(const char *name) {
-	for (const struct hostvar *v = hostvars; v->name; v++)
-		if (strcmp(v->name, name) == 0)
-			return v->addr();
-	return 0;
+void *jitrun_hostvar_at(int i, const char **name) {
+	if (i < 0 || i >= (int)(sizeof hostvars / sizeof hostvars[0]) - 1)
+		return 0;
+	*name = hostvars[i].name;
+	return hostvars[i].addr();
 }
 
 // ---- Signal dispositions -----------------------------------------------------------------
@@ -379,16 +379,22 @@ void jitrun_deregister_eh_frame(void *begin) {
 }
 
 // ---- Runtime definitions for JIT'd code --------------------------------------------------
-uintptr_t jitrun_runtime_symbol(const char *name) {
-	if (!strcmp(name, "sigaction") || !strcmp(name, "__sigaction"))
-		return (uintptr_t)jitrun_sigaction;
-	if (!strcmp(name, "signal") || !strcmp(name, "bsd_signal") || !strcmp(name, "__bsd_signal"))
-		return (uintptr_t)jitrun_signal;
-	if (!strcmp(name, "sysv_signal") || !strcmp(name, "__sysv_signal"))
-		return (uintptr_t)jitrun_sysv_signal;
-	if (!strcmp(name, "pthread_create")) // a signal stack for the thread (crash.c)
-		return (uintptr_t)jitrun_pthread_create;
-	return 0;
+static const struct {
+	const char *name;
+	void *fn;
+} runtime_symbols[] = {
+    {"sigaction", (void *)jitrun_sigaction},         {"__sigaction", (void *)jitrun_sigaction},
+    {"signal", (void *)jitrun_signal},               {"bsd_signal", (void *)jitrun_signal},
+    {"__bsd_signal", (void *)jitrun_signal},         {"sysv_signal", (void *)jitrun_sysv_signal},
+    {"__sysv_signal", (void *)jitrun_sysv_signal},
+    {"pthread_create", (void *)jitrun_pthread_create}, // a signal stack for the thread (crash.c)
+};
+
+uintptr_t jitrun_runtime_symbol_at(int i, const char **name) {
+	if (i < 0 || (unsigned)i >= sizeof runtime_symbols / sizeof runtime_symbols[0])
+		return 0;
+	*name = runtime_symbols[i].name;
+	return (uintptr_t)runtime_symbols[i].fn;
 }
 
 // ---- Loaded objects ----------------------------------------------------------------------

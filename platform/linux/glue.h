@@ -1,7 +1,8 @@
 // Declarations of the native glue (glue.c) that the Go side calls.
 #include <stdint.h>
 
-void *jitrun_hostvar(const char *name);
+// The i-th libc variable the host executable has a copy of, its name in *name; 0 past the end.
+void *jitrun_hostvar_at(int i, const char **name);
 int jitrun_initial_recorded(void);
 void jitrun_restore_signals(void);
 void *jitrun_dlopen(const char *path, int flags);
@@ -15,7 +16,8 @@ void jitrun_run_inits(uintptr_t *fns, long n, int argc, char **argv, char **envp
 void jitrun_run_main(uintptr_t mainfn, int argc, char **argv, char **envp);
 int jitrun_register_eh_frame(void *begin);
 void jitrun_deregister_eh_frame(void *begin);
-uintptr_t jitrun_runtime_symbol(const char *name);
+// The i-th definition jitrun provides in place of libc's, its name in *name; 0 past the end.
+uintptr_t jitrun_runtime_symbol_at(int i, const char **name);
 void jitrun_set_progname(char *argv0);
 struct jitrun_obj {
 	uintptr_t base;

@@ -12,6 +12,7 @@ import "C"
 import (
 	"errors"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -64,18 +65,36 @@ func (l *Library) Sym(name, version string) uint64 {
 
 // HostVar returns the address of the host executable's copy of a libc variable (stdout,
 // environ, optind, ...), or 0 when the host has none.
-func HostVar(name string) uint64 {
-	cs := C.CString(name)
-	defer C.free(unsafe.Pointer(cs))
-	return uint64(uintptr(C.jitrun_hostvar(cs)))
-}
+func HostVar(name string) uint64 { return hostVars()[name] }
 
 // RuntimeSymbol returns the address of a definition jitrun itself provides to JIT'd code in
 // place of a library's (sigaction and signal, which must add SA_ONSTACK), or 0.
-func RuntimeSymbol(name string) uint64 {
-	cs := C.CString(name)
-	defer C.free(unsafe.Pointer(cs))
-	return uint64(C.jitrun_runtime_symbol(cs))
+func RuntimeSymbol(name string) uint64 { return runtimeSymbols()[name] }
+
+// hostVars and runtimeSymbols are glue.c's tables, read once: a link asks about every libc
+// function it binds to (CPython: ~450), and three C calls per name and table (copy the name,
+// look it up, free the copy) were most of bind's serial tail.
+var (
+	hostVars = sync.OnceValue(func() map[string]uint64 {
+		return cTable(func(i C.int, name **C.char) uint64 { return uint64(uintptr(C.jitrun_hostvar_at(i, name))) })
+	})
+	runtimeSymbols = sync.OnceValue(func() map[string]uint64 {
+		return cTable(func(i C.int, name **C.char) uint64 { return uint64(C.jitrun_runtime_symbol_at(i, name)) })
+	})
+)
+
+// cTable reads a C table of names and addresses through its accessor, which returns 0 past
+// the end.
+func cTable(at func(C.int, **C.char) uint64) map[string]uint64 {
+	m := map[string]uint64{}
+	for i := C.int(0); ; i++ {
+		var name *C.char
+		a := at(i, &name)
+		if a == 0 {
+			return m
+		}
+		m[C.GoString(name)] = a
+	}
 }
 
 // Call calls a JIT'd function with up to six integer arguments and returns its integer result.
