@@ -306,16 +306,17 @@ func (r *resolver) pullArchives() error {
 			if ver == "" && !r.d.unindexed {
 				// The first archive defining the name, unless a shared library before it
 				// on the command line does.
+				// (A name no archive defines needs no library look-up here: bind finds
+				// its definition. CPython's ~500 libc functions were each looked up in
+				// every shared library on the resolver's serial path, for nothing.)
 				hit, inArchive := r.d.archIndex.get(name)
-				libs := r.d.libs
 				if inArchive {
-					libs = libs[:hit.lib]
-				}
-				for _, lib := range libs {
-					if lib.shared != nil {
-						if _, ok := lib.shared.elf.Lookup(base, ver); ok {
-							inArchive = false
-							break
+					for _, lib := range r.d.libs[:hit.lib] {
+						if lib.shared != nil {
+							if _, ok := lib.shared.elf.Lookup(base, ver); ok {
+								inArchive = false
+								break
+							}
 						}
 					}
 				}
