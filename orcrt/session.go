@@ -548,6 +548,20 @@ func (d *Dylib) AddDefaultLibraries() error {
 	return d.AddLibrary("c")
 }
 
+// DefaultInputs returns the files and -l names AddDefaultLibraries adds for a C program
+// (libgcc.a and libgcc_s from the compiler's directory, then -lc), for Prefetch to read
+// ahead with the command line's inputs: libgcc.a's 250 member headers were otherwise read on
+// one core after everything else.
+func (d *Dylib) DefaultInputs() (files, libs []string) {
+	if p, err := d.s.findFile("libgcc.a"); err == nil {
+		files = append(files, p)
+	}
+	if p, err := d.s.findLib("gcc_s", nil); err == nil {
+		files = append(files, p)
+	}
+	return files, []string{"c"}
+}
+
 // SetCXX makes AddDefaultLibraries add the C++ runtime, as g++ does.
 func (d *Dylib) SetCXX() { d.cxx = true }
 

@@ -231,6 +231,10 @@ func run(args []string) int {
 		return 127
 	}
 	// -L applies to every -l on the line, wherever it appears (as with ld).
+	if !nostdlib {
+		files, libs := d.DefaultInputs()
+		prefetchFiles, prefetchLibs = append(prefetchFiles, files...), append(prefetchLibs, libs...)
+	}
 	s.Prefetch(prefetchFiles, prefetchLibs)
 	for _, step := range steps {
 		if err := step(); err != nil {
