@@ -344,3 +344,21 @@ func BenchmarkGDBAttach(b *testing.B) {
 		}
 	}
 }
+
+// TestInputPagesReleasedAfterRegistration: the background debugger registration reads the
+// inputs again after the link (symbol names, the build id's hash of the debug sections);
+// once it is done their pages must leave the program's resident set, as they left it at the
+// end of the link. (clang compiling a large file kept 227 MB of its archives resident for
+// the whole compile.) testdata/cli/release_main.c waits for the debug file, then for the
+// archive's mapping to hold no resident page.
+func TestInputPagesReleasedAfterRegistration(t *testing.T) {
+	j := jitrun(t)
+	dir := cliDir(t, "release_main.c", "release_lib.c")
+	sh(t, dir, "gcc", "-g", "-O2", "-c", "release_main.c", "release_lib.c")
+	sh(t, dir, "ar", "rcs", "librelease.a", "release_lib.o")
+	ddir := filepath.Join(dir, "debug")
+	r := runAt(t, dir, j, "--debug-dir="+ddir, filepath.Join(dir, "release_main.o"), "-L"+dir, "-lrelease", "--", ddir, "/librelease.a")
+	if r.status != "exit 0" || string(r.stdout) != "9 8 release\nreleased\n" {
+		t.Fatalf("status %s, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
+	}
+}

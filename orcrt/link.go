@@ -171,6 +171,9 @@ func (d *Dylib) Link() error {
 			fmt.Fprintf(o.Stderr, "jitrun: warning: %v\n", err)
 		}
 		d.dl.debug = reg // unregistered when the dylib is unloaded
+		// The registration reads the inputs again (symbol names, the build id's hash of the
+		// debug sections) on its background thread: once it is done, their pages go again.
+		debuginfo.AfterBackground(d.s.releaseInputPages)
 		mark("debug info")
 	}
 	d.linked = true
