@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -193,20 +192,19 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// TestLinkGarbageReturned: a second after the link (and its debugger registration), jitrun
-// collects the link's garbage and returns it to the kernel, so a long-running program does
-// not carry it (clang compiling a large file: 555 -> 476 MB anonymous memory). A program that
-// runs longer than that shows the collection in the Go runtime's trace; a shorter one never
-// pays for it (CPython's `-c pass` is unchanged).
-func TestLinkGarbageReturned(t *testing.T) {
+// TestBackgroundWorkTakesNoDescriptors: what jitrun does in the background while the program
+// runs (debugger registration, releasing the inputs' pages) opens no descriptor in the
+// program's table, where it would take numbers the program expects free. A collection of
+// the link's garbage a second after start-up did: the Go runtime's scavenger then sleeps
+// on a timer, and the first timer starts the runtime's poller (an epoll and an eventfd,
+// which took 3 and 4; CPython's test_os and test_subprocess failed). testdata/cli/settle.c
+// lists its descriptors at start and 1.8 s later.
+func TestBackgroundWorkTakesNoDescriptors(t *testing.T) {
 	j := jitrun(t)
 	dir := cliDir(t, "settle.c")
 	sh(t, dir, "gcc", "-O2", "-c", "settle.c")
-	r := runAtEnv(t, dir, []string{"GODEBUG=gctrace=1"}, j, "--debug-dir="+filepath.Join(dir, "debug"), filepath.Join(dir, "settle.o"))
+	r := runAt(t, dir, j, "--debug-dir="+filepath.Join(dir, "debug"), filepath.Join(dir, "settle.o"))
 	if r.status != "exit 0" || string(r.stdout) != "done\n" {
 		t.Fatalf("status %s, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
-	}
-	if !regexp.MustCompile(`(?m)^gc \d+ @.*\(forced\)$`).Match(r.stderr) {
-		t.Errorf("no forced collection while the program ran; stderr:\n%s", r.stderr)
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
-	"time"
 
 	"github.com/jitrun/jitrun/crash"
 	"github.com/jitrun/jitrun/debuginfo"
@@ -252,16 +251,7 @@ func run(args []string) int {
 		// With --lazy the runtime sets its own collection policy when main starts (a
 		// memory limit: link batches on first calls keep allocating); restoring the
 		// default here, once batch 0's registration is done, would undo it mid-run.
-		debuginfo.AfterBackground(func() {
-			debug.SetGCPercent(gc)
-			// Part of the link's heap is garbage now, and nothing would collect it: the
-			// program allocates nothing in Go. A program still running a second later
-			// gets it returned to the kernel (clang compiling a large file: 79 of 555 MB
-			// of anonymous memory, for a 128 ms collection on the other core); a short
-			// one never pays for the collection (done at once, it cost CPython's
-			// `-c pass` 0.7 ms).
-			time.AfterFunc(time.Second, debug.FreeOSMemory)
-		})
+		debuginfo.AfterBackground(func() { debug.SetGCPercent(gc) })
 	}
 	if err != nil {
 		return fail(err)
