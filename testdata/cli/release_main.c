@@ -57,9 +57,9 @@ static long resident(const char *suffix) {
 		size_t l = strlen(line);
 		if (l && line[l - 1] == '\n')
 			line[--l] = 0;
-		if (strchr(line, '-') && strchr(line, ' ') && line[0] != ' ' &&
-		    (line[0] >= '0' && line[0] <= '9' || line[0] >= 'a' && line[0] <= 'f') &&
-		    strchr(line, '-') < strchr(line, ' ')) {
+		unsigned long lo, hi;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3) { /* a mapping's first line */
 			in = l >= sl && strcmp(line + l - sl, suffix) == 0;
 			if (in && kb < 0)
 				kb = 0;
