@@ -256,6 +256,62 @@ rss_rows=$work/rss.tsv         # workload \t column \t max RSS in KiB
 : >"$summary_rows"
 : >"$rss_rows"
 
+# Memory floor (issue 8; bench/README.md): what any loader that relocates a program must keep
+# resident while it runs, against the target of 1.3x the natively linked program's peak.
+# Measured once here: the peak RSS of an empty C program, of an empty Go program with cgo
+# (the least a Go host holds beyond a C process) and of jitrun running an empty main (what
+# jitrun itself holds); per workload (floor_row): how much of the native program's peak is
+# its own executable (rssexit.so, preloaded) and how much of jitrun's image relocation
+# writes (jitrun --stats).
+floor_rows=$work/floor.tsv # workload \t exe KiB at exit \t KiB written by relocation
+: >"$floor_rows"
+floor_ok=1
+floor_why=""
+peak_kb() { # CMD...: the median of 5 runs' max RSS (KiB)
+    local i
+    for i in 1 2 3 4 5; do
+        /usr/bin/time -f %M -o "$work/peak.kb" "$@" >/dev/null 2>&1 </dev/null || return 1
+        tail -n1 "$work/peak.kb" | tr -dc '0-9'
+        echo
+    done | sort -n | sed -n 3p | grep .
+}
+mkdir -p "$work/floor/go"
+printf 'int main(void) { return 0; }\n' >"$work/floor/empty.c"
+printf 'package main\n\nimport "C"\n\nfunc main() {}\n' >"$work/floor/go/main.go"
+printf 'module emptycgo\n\ngo 1.21\n' >"$work/floor/go/go.mod"
+if ! "$CC" -O2 -shared -fPIC -o "$work/rssexit.so" "$bench_dir/rssexit.c" >"$work/floor/build.log" 2>&1 ||
+    ! "$CC" -O2 -o "$work/floor/empty-c" "$work/floor/empty.c" >>"$work/floor/build.log" 2>&1 ||
+    ! "$CC" -O2 -c -o "$work/floor/empty.o" "$work/floor/empty.c" >>"$work/floor/build.log" 2>&1 ||
+    ! (cd "$work/floor/go" && CGO_ENABLED=1 go build -o ../empty-cgo .) >>"$work/floor/build.log" 2>&1; then
+    floor_ok=0 floor_why="building the floor's programs failed: $(first_line "$work/floor/build.log")"
+elif ! floor_c=$(peak_kb "$work/floor/empty-c") || ! floor_go=$(peak_kb "$work/floor/empty-cgo"); then
+    floor_ok=0 floor_why="an empty program failed to run"
+elif ((jitrun_ok)) && ! floor_jitrun=$(peak_kb "$jitrun" "${jitrun_flags[@]}" "$work/floor/empty.o"); then
+    floor_ok=0 floor_why="jitrun failed on an empty main"
+fi
+if ((floor_ok)); then
+    note "memory floor: empty C program ${floor_c} KiB, empty Go program with cgo ${floor_go} KiB, jitrun on an empty main ${floor_jitrun:--} KiB (peak RSS, medians of 5)"
+else
+    note "memory floor: left out: $floor_why"
+fi
+
+# floor_row W: the native program's own executable at its exit, and the part of jitrun's
+# image relocation writes, for workload W (floor.tsv).
+floor_row() {
+    ((floor_ok && jitrun_ok)) || return 0
+    local exe written
+    rm -f "$work/exe.kb"
+    JITRUN_BENCH_RSSEXIT=$work/exe.kb LD_PRELOAD=$work/rssexit.so \
+        timeout "$CHECK_TIMEOUT" sh -c "${run_cmd[bfd]}" >/dev/null 2>&1 </dev/null || true
+    # The program exits before the processes that started it (timeout, sh): its line is
+    # the file's first.
+    exe=$(head -n1 "$work/exe.kb" 2>/dev/null | cut -f1)
+    written=$(timeout "$CHECK_TIMEOUT" "$jitrun" --stats --noexec "${jitrun_flags[@]}" "${jit_args[@]}" 2>&1 </dev/null |
+        sed -n 's/.* \([0-9]*\) KiB of them written by relocation$/\1/p')
+    [[ -n $exe && -n $written ]] && printf '%s\t%s\t%s\n' "$1" "$exe" "$written" >>"$floor_rows"
+    return 0
+}
+
 # skip_workload W WHY: report a workload that cannot run at all.
 skip_workload() {
     note "skipping workload $1: $2"
@@ -536,6 +592,7 @@ run_workload() {
     cp "$work/check.native.out" "$ref_out"
     [[ -n $out_file ]] && cp "$rundir/$out_file" "$ref_file"
     record_rss "$w" native-run "$work/rss.native"
+    floor_row "$w"
     note "reference output (GNU ld-linked): $(wc -l <"$ref_out") line(s), exit $expect_rc"
 
     if ((jitrun_ok)); then
@@ -685,7 +742,7 @@ done
 
 note ""
 note "== summary (median wall time, each workload timed in one hyperfine run)"
-python3 - "$summary_rows" "$rss_rows" "${linkers[*]}" <<'EOF'
+python3 - "$summary_rows" "$rss_rows" "${linkers[*]}" "$floor_rows" "${floor_c:-}" "${floor_go:-}" "${floor_jitrun:-}" <<'EOF'
 import json, sys
 
 def fmt(sec):
@@ -769,6 +826,35 @@ if order:
     print()
     print("== peak memory (max RSS, one run each; link = the link step alone)")
     table(["workload"] + rcols, [[w] + [mb(rss[w].get(c)) for c in rcols] for w in order])
+# The memory floor (bench/README.md): N is the native program's peak, E its executable's
+# resident pages at exit (so N - E is, at least, what it holds besides its executable), W
+# what relocation writes in jitrun's image. A loader hosted by a Go process with cgo needs
+# at least (N - E) + (Go - C) + W, jitrun as it is (N - E) + (jitrun - C) + W.
+floor = []
+with open(sys.argv[4]) as f:
+    for line in f:
+        w, exe, written = line.rstrip("\n").split("\t")
+        floor.append((w, int(exe), int(written)))
+if floor and all(sys.argv[5:8]):
+    c, go, jr = (int(x) for x in sys.argv[5:8])
+    def mb(kb):
+        return f"{kb / 1024:.1f} MB"
+    frows = []
+    for w, exe, written in floor:
+        n = rss.get(w, {}).get("native-run")
+        if n is None:
+            continue
+        bound = 1.3 * n
+        any_go = (n - exe) + (go - c) + written
+        this = (n - exe) + (jr - c) + written
+        j = rss[w].get("jitrun")
+        frows.append([w, mb(n), mb(bound), mb(exe), mb(written), mb(any_go), f"{any_go / n:.2f}x",
+                      mb(this), f"{this / n:.2f}x", "-" if j is None else f"{j / n:.2f}x"])
+    print()
+    print(f"== memory floor (empty C program {mb(c)}, empty Go program with cgo {mb(go)}, jitrun on an empty main {mb(jr)})")
+    table(["workload", "native peak", "1.3x", "its executable", "relocation writes",
+           "floor: Go host", "/native", "floor: jitrun", "/native", "jitrun peak"], frows)
+    print("floor: Go host = native peak - its executable + (Go - C) + relocation writes; floor: jitrun uses jitrun on an empty main instead of Go")
 if notes:
     print()
     print("notes:")

@@ -1268,3 +1268,51 @@ func (l *Link) DebugSections() ([]DebugSection, error) {
 	}
 	return out, nil
 }
+
+// WrittenPages counts the pages of the link's memory that relocation writes (those a fixup
+// lands in, and those of the GOT, the stubs and their slots) and the pages it loads. The rest of a loaded image is
+// a copy of the inputs' bytes, which an image built in place could map from the input files
+// and leave to be paged in on use. So written × pageSize is what any loader that relocates
+// this link must keep resident, however it is built (bench/floor.sh). For statistics only:
+// it walks every edge again.
+func (l *Link) WrittenPages(pageSize uint64) (written, loaded uint64) {
+	for _, s := range l.Segments {
+		loaded += (s.Size + pageSize - 1) / pageSize
+	}
+	perGraph := make([]map[uint64]struct{}, len(l.Graphs))
+	parallel(len(l.Graphs), func(i int) {
+		pages := map[uint64]struct{}{}
+		var buf [256]Edge
+		for _, sec := range l.Graphs[i].Sections {
+			if !live(sec) {
+				continue
+			}
+			for k, ne := 0, sec.NumEdges(); k < ne; {
+				blk := sec.EdgeBlock(k, buf[:])
+				k += len(blk)
+				for _, e := range blk {
+					// The page of the fixup's first byte: one that crosses into the next
+					// page (rare: fields are mostly aligned) is counted once, so the
+					// count is a lower bound.
+					pages[(sec.Addr+e.Offset)/pageSize] = struct{}{}
+				}
+			}
+		}
+		perGraph[i] = pages
+	})
+	all := map[uint64]struct{}{}
+	for _, p := range perGraph {
+		for pg := range p {
+			all[pg] = struct{}{}
+		}
+	}
+	table := func(base, size uint64) {
+		for a := base / pageSize; size > 0 && a <= (base+size-1)/pageSize; a++ {
+			all[a] = struct{}{}
+		}
+	}
+	table(l.GOTBase, uint64(len(l.GOT))*8)
+	table(l.StubBase, uint64(len(l.Stubs))*l.Arch.StubSize())
+	table(l.SlotBase, uint64(len(l.Stubs))*8)
+	return uint64(len(all)), loaded
+}

@@ -3,6 +3,7 @@ package orcrt
 import (
 	"fmt"
 	"io"
+	"os"
 	"syscall"
 	"time"
 
@@ -19,6 +20,9 @@ type LinkStats struct {
 	// Parsed counts the objects read: Objects plus archive members read ahead that no
 	// wave of the resolution pulled (prefetch.go).
 	Parsed int
+	// ImageBytes and WrittenBytes are the loaded image in whole pages and the part of it
+	// relocation writes (CountWritten; 0 until it runs).
+	ImageBytes, WrittenBytes uint64
 }
 
 // Phase is one timed step of a link: its wall time, and the CPU time the whole process
@@ -79,6 +83,18 @@ func (st *LinkStats) count(d *Dylib) {
 	}
 }
 
+// CountWritten fills in how much of the image relocation writes (jitlink's WrittenPages):
+// the part of it any relocating loader keeps resident. It walks every edge again, so only
+// the statistics ask for it, after the link.
+func (d *Dylib) CountWritten() {
+	if d.link == nil {
+		return
+	}
+	ps := uint64(os.Getpagesize())
+	w, n := d.link.WrittenPages(ps)
+	d.Stats.WrittenBytes, d.Stats.ImageBytes = w*ps, n*ps
+}
+
 // Write prints the statistics.
 func (st *LinkStats) Write(w io.Writer) {
 	var total, cpu time.Duration
@@ -97,4 +113,7 @@ func (st *LinkStats) Write(w io.Writer) {
 	line("link total", total, cpu)
 	fmt.Fprintf(w, "jitrun: %d objects (%d parsed), %d sections, %d relocations, %d symbols, %d external, %d GOT entries, %d stubs, %d copies; %d KiB code, %d KiB data\n",
 		st.Objects, st.Parsed, st.Sections, st.Edges, st.Symbols, st.ExternalSymbols, st.GOTEntries, st.Stubs, st.Copies, st.CodeBytes>>10, st.DataBytes>>10)
+	if st.ImageBytes > 0 {
+		fmt.Fprintf(w, "jitrun: image %d KiB in pages, %d KiB of them written by relocation\n", st.ImageBytes>>10, st.WrittenBytes>>10)
+	}
 }

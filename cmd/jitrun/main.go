@@ -262,6 +262,7 @@ func run(args []string) int {
 		}
 	}
 	if stats {
+		d.CountWritten()
 		d.Stats.Write(os.Stderr)
 		if opts.Lazy {
 			d.LazyStats().Write(os.Stderr)

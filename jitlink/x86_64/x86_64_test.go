@@ -514,3 +514,25 @@ func TestInitCodeWrapper(t *testing.T) {
 		t.Errorf("epilogue % x", got)
 	}
 }
+
+func TestWrittenPages(t *testing.T) {
+	const page = 0x1000
+	g := &jitlink.Graph{Name: "pages.o"}
+	code := &jitlink.Section{Name: ".text", Graph: g, Kind: jitlink.KindCode, Size: 4 * page, Addr: 0x10000,
+		Edges: []jitlink.Edge{{Offset: 0x10, Kind: Delta32}, {Offset: 0x20, Kind: Delta32}, {Offset: 2*page + 4, Kind: Delta32}}}
+	// A discarded COMDAT copy is not loaded: its edges write nothing.
+	dropped := &jitlink.Section{Name: ".text.dup", Graph: g, Kind: jitlink.KindCode, Size: page, Addr: 0x30000, Discard: true,
+		Edges: []jitlink.Edge{{Offset: 0, Kind: Delta32}}}
+	g.Sections = []*jitlink.Section{nil, code, dropped}
+	g.Symbols = []*jitlink.Symbol{nil}
+	l := jitlink.NewLink("pages", Arch{}, []*jitlink.Graph{g})
+	l.Segments = []jitlink.Segment{{Perm: jitlink.PermRX, Addr: 0x10000, Size: 4 * page}, {Perm: jitlink.PermRelro, Addr: 0x20000, Size: page + 8}}
+	l.GOT = make([]jitlink.GOTEntry, 2)
+	l.GOTBase = 0x20000
+	written, loaded := l.WrittenPages(page)
+	// Pages 0x10 and 0x12 of the code (0x11 and 0x13 hold no fixup) and the GOT's page;
+	// the relro segment's 8 bytes past a page take a sixth page.
+	if written != 3 || loaded != 6 {
+		t.Errorf("WrittenPages = %d written, %d loaded; want 3, 6", written, loaded)
+	}
+}
