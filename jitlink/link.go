@@ -1270,11 +1270,11 @@ func (l *Link) DebugSections() ([]DebugSection, error) {
 }
 
 // WrittenPages counts the pages of the link's memory that relocation writes (those a fixup
-// lands in, and those of the GOT, the stubs and their slots) and the pages it loads. The rest of a loaded image is
-// a copy of the inputs' bytes, which an image built in place could map from the input files
-// and leave to be paged in on use. So written × pageSize is what any loader that relocates
-// this link must keep resident, however it is built (bench/floor.sh). For statistics only:
-// it walks every edge again.
+// lands in, and those of the GOT, the stubs and their slots) and the pages it loads. The
+// rest of the image is a copy of the inputs' bytes, which an image built in place could map
+// from the input files and leave to be paged in on use, so written × pageSize is what any
+// loader that relocates this link keeps resident (the memory floor of bench/bench.sh). For
+// statistics only: it walks every edge again.
 func (l *Link) WrittenPages(pageSize uint64) (written, loaded uint64) {
 	for _, s := range l.Segments {
 		loaded += (s.Size + pageSize - 1) / pageSize
