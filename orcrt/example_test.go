@@ -77,7 +77,9 @@ func isolated(t *testing.T) bool {
 		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
 	}
 	cmd := exec.Command(os.Args[0], "-test.run="+strings.Join(parts, "/"), "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), "ORCRT_TEST_CHILD="+t.Name())
+	// The child's temporary files go under the parent's: a child that re-executes itself
+	// (static TLS) leaves its first incarnation's t.TempDir behind, and the parent removes it.
+	cmd.Env = append(os.Environ(), "ORCRT_TEST_CHILD="+t.Name(), "TMPDIR="+t.TempDir())
 	out, err := cmd.CombinedOutput()
 	switch {
 	case strings.Contains(string(out), "--- SKIP: "+t.Name()+" "):
